@@ -1,0 +1,133 @@
+package dev.tessera.frontend;
+
+import dev.tessera.diag.CompileException;
+import dev.tessera.diag.Diagnostic;
+import dev.tessera.diag.Sources;
+import dev.tessera.diag.Span;
+import dev.tessera.frontend.ast.Ast;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.ir.NormalizerDef;
+import dev.tessera.ir.Op;
+import dev.tessera.ir.SourceMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The front end's entry point: parses a source file, checks it against the standard library of
+ * normalizers, and lowers it to a {@link Module}. Errors come back as a {@link CompileException}
+ * holding every diagnostic found.
+ */
+public final class Frontend {
+  /** The name under which the standard library appears in diagnostics. */
+  public static final String STDLIB = "<std>/std.attn";
+
+  private Frontend() {}
+
+  /** A checked source: the IR and where its names were declared. */
+  public record Compiled(Module module, SourceMap sourceMap) {}
+
+  public static Compiled compile(Sources sources, Path file) throws CompileException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CompileException(Diagnostic.error("E100", new Span(file.toString(), 0, 0, 0), "no such file", ""));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new CompileException(Diagnostic.error("E100", new Span(file.toString(), 0, 0, 0), "cannot read the file: " + e.getMessage(), ""));
+    }
+    return compile(sources, file.toString(), text);
+  }
+
+  public static Compiled compile(Sources sources, String file, String text) throws CompileException {
+    sources.add(file, text);
+    Diagnostics diags = new Diagnostics();
+    Map<String, NormalizerDef> normalizers = new LinkedHashMap<>();
+    List<String> stdNames = loadStdlib(sources, diags, normalizers);
+    Ast.File ast = SourceParser.parse(file, text);
+    List<String> userNames = new ArrayList<>();
+    for (Ast.NormalizerDecl n : ast.normalizers()) {
+      if (normalizers.containsKey(n.name().name())) {
+        diags.error(Codes.DUPLICATE, n.name().span(), "normalizer '" + n.name().name() + "' is already defined"
+            + (stdNames.contains(n.name().name()) ? " by the standard library" : ""), "give it another name");
+        continue;
+      }
+      checkNormalizer(n, diags).ifPresent(d -> {
+        normalizers.put(d.name(), d);
+        userNames.add(d.name());
+      });
+    }
+    SourceMap sourceMap = new SourceMap();
+    List<Kernel> kernels = new ArrayList<>();
+    List<String> kernelNames = new ArrayList<>();
+    for (Ast.KernelDecl k : ast.kernels()) {
+      if (kernelNames.contains(k.name().name())) {
+        diags.error(Codes.DUPLICATE, k.name().span(), "kernel '" + k.name().name() + "' is defined twice");
+        continue;
+      }
+      kernelNames.add(k.name().name());
+      try {
+        kernels.add(new KernelChecker(diags, sourceMap, normalizers).check(k));
+      } catch (Diagnostics.Abandon e) {
+        // reported
+      }
+    }
+    if (diags.hasErrors()) throw new CompileException(diags.list());
+    return new Compiled(new Module(used(normalizers, userNames, kernels), kernels), sourceMap);
+  }
+
+  private static java.util.Optional<NormalizerDef> checkNormalizer(Ast.NormalizerDecl n, Diagnostics diags) {
+    try {
+      return java.util.Optional.of(new NormalizerChecker(diags).check(n));
+    } catch (Diagnostics.Abandon e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The user's normalizers, and those of the standard library that some kernel uses, in definition order. */
+  private static List<NormalizerDef> used(Map<String, NormalizerDef> all, List<String> user, List<Kernel> kernels) {
+    List<String> names = new ArrayList<>();
+    for (Kernel k : kernels) for (Op op : k.ops()) collectNormalizers(op, names);
+    return all.values().stream().filter(n -> user.contains(n.name()) || names.contains(n.name())).toList();
+  }
+
+  private static void collectNormalizers(Op op, List<String> out) {
+    switch (op) {
+      case Op.Normalize n -> out.add(n.normalizer());
+      case Op.Scan s -> s.body().forEach(b -> collectNormalizers(b, out));
+      case Op.ParallelAttention a -> a.normalize().ifPresent(n -> out.add(n.normalizer()));
+      case Op.RecurrentAttention r -> collectNormalizers(r.scan(), out);
+      case Op.Compute c -> { }
+      case Op.Contract c -> { }
+      case Op.Einsum e -> { }
+    }
+  }
+
+  private static List<String> loadStdlib(Sources sources, Diagnostics diags, Map<String, NormalizerDef> out)
+      throws CompileException {
+    String text;
+    try (InputStream in = Frontend.class.getResourceAsStream("std.attn")) {
+      if (in == null) throw new IllegalStateException("standard library missing from the class path");
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the standard library", e);
+    }
+    sources.add(STDLIB, text);
+    Ast.File std = SourceParser.parse(STDLIB, text);
+    List<String> names = new ArrayList<>();
+    for (Ast.NormalizerDecl n : std.normalizers()) {
+      NormalizerDef d = new NormalizerChecker(diags).check(n);
+      out.put(d.name(), d);
+      names.add(d.name());
+    }
+    return names;
+  }
+}
