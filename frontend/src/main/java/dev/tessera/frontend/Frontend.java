@@ -124,7 +124,8 @@ public final class Frontend {
     Ast.File std = SourceParser.parse(STDLIB, text);
     List<String> names = new ArrayList<>();
     for (Ast.NormalizerDecl n : std.normalizers()) {
-      NormalizerDef d = new NormalizerChecker(diags).check(n);
+      NormalizerDef d = checkNormalizer(n, diags)
+          .orElseThrow(() -> new IllegalStateException("standard library does not check: " + diags.list()));
       out.put(d.name(), d);
       names.add(d.name());
     }

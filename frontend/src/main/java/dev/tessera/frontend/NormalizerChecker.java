@@ -23,6 +23,7 @@ final class NormalizerChecker extends ExprChecker {
   private final Set<String> stateNames = new LinkedHashSet<>();
   private final Set<String> locals = new LinkedHashSet<>();
   private final Set<String> vectors = new LinkedHashSet<>();
+  private final Set<String> assignedOutputs = new LinkedHashSet<>();
   private Block block = Block.INIT;
 
   NormalizerChecker(Diagnostics diags) {
@@ -56,6 +57,7 @@ final class NormalizerChecker extends ExprChecker {
 
   private List<NormalizerDef.Assign> assignments(List<Ast.NormAssign> stmts, Set<String> outputs) {
     locals.clear();
+    assignedOutputs.clear();
     vectors.retainAll(Set.of("x"));
     List<NormalizerDef.Assign> out = new ArrayList<>();
     for (Ast.NormAssign s : stmts) {
@@ -80,6 +82,7 @@ final class NormalizerChecker extends ExprChecker {
         throw diags.error(Codes.VECTOR_AS_SCALAR, s.value().span(), target + " is one value per row, but this expression varies along the row",
             "reduce it with rowsum, rowmax or rowmin");
       }
+      if (outputs.contains(target)) assignedOutputs.add(target);
       out.add(new NormalizerDef.Assign(target, s.let(), t.expr()));
     }
     return out;
@@ -119,8 +122,8 @@ final class NormalizerChecker extends ExprChecker {
       if (name.equals("inf")) return new Typed(Expr.Const.of(Double.POSITIVE_INFINITY), Ty.FLOAT);
       throw diags.error(Codes.NON_CONSTANT_INIT, n.span(), "the initial value of a state variable must be a constant");
     }
-    boolean known = locals.contains(name) || (block != Block.COMBINE && stateNames.contains(name))
-        || (block == Block.STEP && (name.equals("x") || (name.equals("p") && vectors.contains("p"))));
+    boolean known = locals.contains(name) || assignedOutputs.contains(name)
+        || (block != Block.COMBINE && stateNames.contains(name)) || (block == Block.STEP && name.equals("x"));
     if (!known) {
       String hint = block == Block.COMBINE && stateNames.contains(name)
           ? "in combine, write a." + name + " or b." + name : Diagnostics.didYouMean(name, visibleNames());

@@ -84,7 +84,7 @@ public final class IrPrinter {
       case Normalize n -> w.line(normalize(n));
       case Scan s -> scan(w, s);
       case ParallelAttention a -> {
-        w.open("attention {");
+        w.open(a.passes() == 0 ? "attention {" : "attention passes=" + a.passes() + " {");
         w.line("score " + contract(a.score()));
         for (Compute m : a.modifiers()) w.line("modifier " + compute(m));
         a.normalize().ifPresent(n -> w.line("normalize " + normalize(n)));

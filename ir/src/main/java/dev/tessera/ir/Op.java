@@ -83,13 +83,19 @@ public sealed interface Op {
 
   /**
    * Parallel attention template: score contraction, score modifiers and masks, optional
-   * normalizer, and the aggregation over keys.
+   * normalizer, and the aggregation over keys. {@code passes} is how many passes over the keys
+   * the normalizer needs (1 when it runs online), or 0 before the online-rewrite analysis ran.
    */
   record ParallelAttention(Contract score, List<Compute> modifiers, Optional<Normalize> normalize,
-      Contract aggregate) implements Op {
+      Contract aggregate, int passes) implements Op {
     public ParallelAttention {
       modifiers = List.copyOf(modifiers);
       if (normalize == null) normalize = Optional.empty();
+      if (passes < 0 || passes > 3) throw new IllegalArgumentException("passes " + passes);
+    }
+
+    public ParallelAttention withPasses(int p) {
+      return new ParallelAttention(score, modifiers, normalize, aggregate, p);
     }
 
     /** The pieces in evaluation order. */

@@ -1,0 +1,161 @@
+package dev.tessera.cli;
+
+import dev.tessera.diag.CompileException;
+import dev.tessera.diag.Diagnostic;
+import dev.tessera.diag.Sources;
+import dev.tessera.diag.Span;
+import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.ElemType;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.ir.TensorDecl;
+import dev.tessera.passes.Pipeline;
+import dev.tessera.runtime.DenseTensor;
+import dev.tessera.runtime.FlopCount;
+import dev.tessera.runtime.Inputs;
+import dev.tessera.runtime.Interpreter;
+import dev.tessera.runtime.RunErrors;
+import dev.tessera.runtime.npy.Npy;
+import dev.tessera.runtime.npy.NpyArray;
+import dev.tessera.runtime.npy.NpyFormatException;
+import dev.tessera.runtime.npy.NpyType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tessera run FILE ...}: runs a kernel on given or generated inputs and writes its outputs as .npy. */
+@Command(name = "run", description = "Run a kernel on .npy inputs (missing ones are generated) and write its outputs as .npy.")
+final class RunCommand implements Callable<Integer> {
+  private static final Span COMMAND_LINE = new Span("<command line>", 0, 0, 0);
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
+  Path file;
+
+  @Option(names = "--target", paramLabel = "T", defaultValue = "ref", description = "ref, cpu, cuda or mesh (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--dtype", paramLabel = "T", description = "override the storage type of floating-point tensors: f32, f16 or bf16")
+  String dtype;
+
+  @Option(names = "--input", paramLabel = "NAME=PATH", description = "an input tensor as a .npy file (repeatable)")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "bind a dimension the inputs do not fix (repeatable)")
+  List<String> dims = new ArrayList<>();
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed for generated inputs (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "out", description = "where outputs go, as NAME.npy (default: ${DEFAULT-VALUE})")
+  Path outputDir;
+
+  @Option(names = "--kernel", paramLabel = "NAME", description = "which kernel of the file to run (default: the only one, or the one named like the file)")
+  String kernelName;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Sources sources = new Sources();
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      ElemType storage = storageType();
+      Frontend.Compiled compiled = Frontend.compile(sources, file);
+      Module module = Pipeline.run(compiled.module());
+      Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
+      if (storage != null) kernel = withStorage(kernel, storage);
+      if (!target.equals("ref")) {
+        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref (the reference interpreter)");
+      }
+      Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(), seed);
+      long start = System.nanoTime();
+      Map<String, DenseTensor> outputs = new Interpreter(module, compiled.sourceMap()).run(kernel, prepared.dims(), prepared.inputs());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      List<Path> written = write(outputs);
+      Summary.print(out, kernel, prepared.dims(), target, seconds, FlopCount.of(kernel, prepared.dims()), outputs, written);
+      return 0;
+    } catch (CompileException e) {
+      return new Console(sources, spec.commandLine().getErr()).report(e);
+    }
+  }
+
+  private ElemType storageType() throws CompileException {
+    if (dtype == null) return null;
+    ElemType t = ElemType.parse(dtype).filter(ElemType::isFloat)
+        .orElseThrow(() -> error(RunErrors.BAD_VALUE, "--dtype must be f32, f16 or bf16, not '" + dtype + "'", ""));
+    return t;
+  }
+
+  private static Kernel withStorage(Kernel k, ElemType t) {
+    return k.withTensors(k.tensors().stream().map(d -> d.type().isFloat() && d.role() != TensorDecl.Role.TEMP ? d.withType(t) : d).toList());
+  }
+
+  private Map<String, NpyArray> readInputs() throws CompileException {
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    for (String spec : inputs) {
+      String[] kv = split(spec, "--input", "NAME=PATH");
+      if (arrays.containsKey(kv[0])) throw error(RunErrors.BAD_VALUE, "input '" + kv[0] + "' is given twice", "");
+      try {
+        arrays.put(kv[0], Npy.read(Path.of(kv[1])));
+      } catch (NpyFormatException e) {
+        throw new CompileException(Diagnostic.error(RunErrors.BAD_INPUT_FILE, new Span(kv[1], 0, 0, 0), e.getMessage(), ""));
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        throw new CompileException(Diagnostic.error(RunErrors.BAD_INPUT_FILE, new Span(kv[1], 0, 0, 0),
+            "cannot read input '" + kv[0] + "': " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), ""));
+      }
+    }
+    return arrays;
+  }
+
+  private Map<String, Long> parseDims() throws CompileException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String d : dims) {
+      String[] kv = split(d, "--dim", "NAME=VALUE");
+      try {
+        long v = Long.parseLong(kv[1].trim());
+        if (v < 1 || v > Integer.MAX_VALUE) throw new NumberFormatException();
+        out.put(kv[0], v);
+      } catch (NumberFormatException e) {
+        throw error(RunErrors.BAD_DIM, "--dim " + d + ": the value must be a whole number between 1 and " + Integer.MAX_VALUE, "");
+      }
+    }
+    return out;
+  }
+
+  private static String[] split(String s, String option, String form) throws CompileException {
+    int eq = s.indexOf('=');
+    if (eq <= 0 || eq == s.length() - 1) throw error(RunErrors.BAD_VALUE, option + " " + s + ": expected " + form, "");
+    return new String[] {s.substring(0, eq).trim(), s.substring(eq + 1)};
+  }
+
+  /** Writes every output only after all were computed, so a failed run leaves nothing behind. */
+  private List<Path> write(Map<String, DenseTensor> outputs) throws CompileException {
+    List<Path> paths = new ArrayList<>();
+    try {
+      Files.createDirectories(outputDir);
+      for (Map.Entry<String, DenseTensor> e : outputs.entrySet()) {
+        Path p = outputDir.resolve(e.getKey() + ".npy");
+        Npy.write(p, new NpyArray(NpyType.F32, e.getValue().shape(), e.getValue().data()));
+        paths.add(p);
+      }
+    } catch (IOException e) {
+      throw error(RunErrors.OUTPUT, "cannot write outputs to " + outputDir + ": " + e.getMessage(), "");
+    }
+    return paths;
+  }
+
+  private static CompileException error(String code, String message, String hint) {
+    return new CompileException(Diagnostic.error(code, COMMAND_LINE, message, hint));
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code tessera} command-line interface. */
+package dev.tessera.cli;

@@ -1,0 +1,2 @@
+/** Reading and writing NumPy's {@code .npy} format. */
+package dev.tessera.runtime.npy;
