@@ -174,8 +174,7 @@ public final class IrPrinter {
   static String number(double v, boolean integral) {
     if (Double.isNaN(v)) return "nan";
     if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-    if (integral) return Long.toString((long) v);
-    String s = Double.toString(v);
-    return s;
+    if (integral && v == Math.rint(v)) return v == 0 && 1 / v < 0 ? "-0" : new java.math.BigDecimal(v).toPlainString();
+    return Double.toString(v);
   }
 }
