@@ -16,6 +16,7 @@ final class IrDump {
   static List<String> examples() {
     try (Stream<Path> s = Files.walk(ZooRun.example(""))) {
       return s.filter(p -> p.toString().endsWith(".attn"))
+          .filter(p -> !p.toString().contains("target"))
           .map(p -> ZooRun.example("").relativize(p).toString().replace('\\', '/'))
           .sorted().toList();
     } catch (IOException e) {
