@@ -68,6 +68,7 @@ final class AssignLowering {
 
   private void checkNormalize(Ast.NormalizeCall n) {
     if (!normalizers.containsKey(n.normalizer().name())) {
+      if (kernel.normalizerFailed(n.normalizer().name())) throw kernel.diags().quietly();
       throw kernel.diags().error(Codes.UNKNOWN_NORMALIZER, n.normalizer().span(), "unknown normalizer '" + n.normalizer().name() + "'",
           Diagnostics.didYouMean(n.normalizer().name(), normalizers.keySet()));
     }

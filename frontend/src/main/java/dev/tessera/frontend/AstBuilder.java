@@ -1,5 +1,7 @@
 package dev.tessera.frontend;
 
+import dev.tessera.diag.CompileException;
+import dev.tessera.diag.Diagnostic;
 import dev.tessera.diag.Span;
 import dev.tessera.frontend.ast.Ast;
 import dev.tessera.frontend.grammar.TesseraParser;
@@ -18,7 +20,7 @@ final class AstBuilder {
     this.file = file;
   }
 
-  Ast.File file(TesseraParser.FileContext ctx) {
+  Ast.File file(TesseraParser.FileContext ctx) throws CompileException {
     List<Ast.KernelDecl> kernels = new ArrayList<>();
     List<Ast.NormalizerDecl> norms = new ArrayList<>();
     for (TesseraParser.DeclContext d : ctx.decl()) {
@@ -28,7 +30,7 @@ final class AstBuilder {
     return new Ast.File(file, kernels, norms);
   }
 
-  private Ast.KernelDecl kernel(TesseraParser.KernelContext k) {
+  private Ast.KernelDecl kernel(TesseraParser.KernelContext k) throws CompileException {
     List<Ast.Param> ins = k.ins == null ? List.of() : params(k.ins);
     List<Ast.Relation> rels = new ArrayList<>();
     if (k.relations() != null) {
@@ -39,21 +41,21 @@ final class AstBuilder {
     List<Ast.DimDefault> defs = new ArrayList<>();
     if (k.defaults() != null) {
       for (TesseraParser.DimDefaultContext d : k.defaults().dimDefault()) {
-        defs.add(new Ast.DimDefault(span(d), ident(d.ID()), Long.parseLong(d.INT().getText())));
+        defs.add(new Ast.DimDefault(span(d), ident(d.ID()), size(d.INT())));
       }
     }
     List<Ast.Stmt> body = k.stmt().stream().map(this::stmt).toList();
     return new Ast.KernelDecl(span(k), ident(k.name), ins, params(k.outs), rels, defs, body);
   }
 
-  private List<Ast.Param> params(TesseraParser.ParamsContext ps) {
+  private List<Ast.Param> params(TesseraParser.ParamsContext ps) throws CompileException {
     List<Ast.Param> out = new ArrayList<>();
     for (TesseraParser.ParamContext p : ps.param()) {
       List<Ast.DimRef> shape = new ArrayList<>();
       if (p.shape() != null) {
         for (TesseraParser.DimContext d : p.shape().dim()) {
           shape.add(d.INT() != null
-              ? new Ast.DimRef(span(d), null, Long.parseLong(d.INT().getText()))
+              ? new Ast.DimRef(span(d), null, size(d.INT()))
               : new Ast.DimRef(span(d), d.ID().getText(), 0));
         }
       }
@@ -62,6 +64,16 @@ final class AstBuilder {
       out.add(new Ast.Param(span(p), ident(p.name), ident(p.type), shape, range));
     }
     return out;
+  }
+
+  /** A dimension size as written; one that does not fit a long is reported rather than thrown. */
+  private long size(TerminalNode t) throws CompileException {
+    try {
+      return Long.parseLong(t.getText());
+    } catch (NumberFormatException e) {
+      throw new CompileException(Diagnostic.error(Codes.BAD_DECLARATION, span(t.getSymbol()),
+          "the size " + t.getText() + " is too large", "a size must be below 2^63"));
+    }
   }
 
   private static double signed(TesseraParser.SignedContext s) {

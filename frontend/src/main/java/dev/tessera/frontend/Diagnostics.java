@@ -28,6 +28,11 @@ final class Diagnostics {
     return error(code, span, message, "");
   }
 
+  /** Abandons a statement without a message: it uses a tensor whose own statement already failed. */
+  Abandon quietly() {
+    return new Abandon();
+  }
+
   boolean hasErrors() {
     return all.stream().anyMatch(Diagnostic::isError);
   }

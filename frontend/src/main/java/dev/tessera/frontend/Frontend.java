@@ -54,16 +54,17 @@ public final class Frontend {
     List<String> stdNames = loadStdlib(sources, diags, normalizers);
     Ast.File ast = SourceParser.parse(file, text);
     List<String> userNames = new ArrayList<>();
+    List<String> failedNames = new ArrayList<>();
     for (Ast.NormalizerDecl n : ast.normalizers()) {
       if (normalizers.containsKey(n.name().name())) {
         diags.error(Codes.DUPLICATE, n.name().span(), "normalizer '" + n.name().name() + "' is already defined"
             + (stdNames.contains(n.name().name()) ? " by the standard library" : ""), "give it another name");
         continue;
       }
-      checkNormalizer(n, diags).ifPresent(d -> {
+      checkNormalizer(n, diags).ifPresentOrElse(d -> {
         normalizers.put(d.name(), d);
         userNames.add(d.name());
-      });
+      }, () -> failedNames.add(n.name().name()));
     }
     SourceMap sourceMap = new SourceMap();
     List<Kernel> kernels = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class Frontend {
       }
       kernelNames.add(k.name().name());
       try {
-        kernels.add(new KernelChecker(diags, sourceMap, normalizers).check(k));
+        kernels.add(new KernelChecker(diags, sourceMap, normalizers, failedNames).check(k));
       } catch (Diagnostics.Abandon e) {
         // reported
       }

@@ -17,22 +17,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Checks one kernel: its signature, dimension relations and statements, and lowers it to IR. */
 final class KernelChecker implements KernelScope {
   private final Diagnostics diags;
   private final SourceMap sources;
   private final Map<String, NormalizerDef> normalizers;
+  private final List<String> failedNormalizers;
   private final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
   private final Set<String> dims = new LinkedHashSet<>();
   private final Set<String> assigned = new LinkedHashSet<>();
+  private final Set<String> written = new LinkedHashSet<>();
+  private final Set<String> failed = new LinkedHashSet<>();
   private String kernelName;
   private int tempCounter;
 
-  KernelChecker(Diagnostics diags, SourceMap sources, Map<String, NormalizerDef> normalizers) {
+  KernelChecker(Diagnostics diags, SourceMap sources, Map<String, NormalizerDef> normalizers,
+      List<String> failedNormalizers) {
     this.diags = diags;
     this.sources = sources;
     this.normalizers = normalizers;
+    this.failedNormalizers = failedNormalizers;
   }
 
   Kernel check(Ast.KernelDecl k) {
@@ -42,6 +48,7 @@ final class KernelChecker implements KernelScope {
     for (Ast.Param p : k.outputs()) declare(p, TensorDecl.Role.OUTPUT);
     List<Kernel.Relation> relations = relations(k.relations());
     List<Kernel.DimDefault> defaults = defaults(k.defaults());
+    for (Ast.Stmt s : k.body()) written.addAll(targets(s));
     List<Op> ops = new ArrayList<>();
     for (Ast.Stmt s : k.body()) {
       try {
@@ -51,15 +58,24 @@ final class KernelChecker implements KernelScope {
         }
       } catch (Diagnostics.Abandon e) {
         // reported; go on with the next statement so one run reports several errors
+        failed.addAll(targets(s));
       }
     }
     for (TensorInfo t : tensors.values()) {
-      if (t.role == TensorDecl.Role.OUTPUT && !assigned.contains(t.name)) {
+      if (t.role == TensorDecl.Role.OUTPUT && !assigned.contains(t.name) && !failed.contains(t.name)) {
         diags.error(Codes.OUTPUT_UNASSIGNED, t.span, "output '" + t.name + "' is never assigned", "add a statement " + t.name + "[...] = ...");
       }
     }
     List<TensorDecl> decls = tensors.values().stream().filter(t -> t.shape != null).map(TensorInfo::decl).toList();
     return new Kernel(kernelName, decls, relations, defaults, ops);
+  }
+
+  /** The tensors a statement writes, by the names the user gave them. */
+  private static List<String> targets(Ast.Stmt s) {
+    return switch (s) {
+      case Ast.Assign a -> List.of(a.target().tensor().name());
+      case Ast.Scan sc -> Stream.concat(sc.states().stream(), sc.body().stream()).map(a -> a.target().tensor().name()).toList();
+    };
   }
 
   private void declare(Ast.Param p, TensorDecl.Role role) {
@@ -184,6 +200,16 @@ final class KernelChecker implements KernelScope {
   }
 
   @Override
+  public boolean failed(String name) {
+    return failed.contains(name);
+  }
+
+  /** Whether a normalizer of that name is declared in the file but did not check. */
+  boolean normalizerFailed(String name) {
+    return failedNormalizers.contains(name);
+  }
+
+  @Override
   public TensorInfo tensor(String name) {
     return tensors.get(name);
   }
@@ -200,7 +226,7 @@ final class KernelChecker implements KernelScope {
     String name;
     do {
       name = "_r" + tempCounter++;
-    } while (tensors.containsKey(name));
+    } while (tensors.containsKey(name) || written.contains(name) || dims.contains(name));
     TensorInfo t = TensorInfo.temp(name, span, free);
     tensors.put(name, t);
     return t;

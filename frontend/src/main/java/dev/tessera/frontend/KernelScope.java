@@ -9,6 +9,9 @@ interface KernelScope {
 
   boolean isDim(String name);
 
+  /** Whether a statement assigning that tensor was abandoned with an error. */
+  boolean failed(String name);
+
   /** The tensor of that name defined so far, or null. */
   TensorInfo tensor(String name);
 

@@ -48,6 +48,9 @@ final class NormalizerChecker extends ExprChecker {
           "set p to the transformed scores, e.g. p = exp(x - m)");
     }
     block = Block.FINISH;
+    // finish runs once per row after the last step: the step's locals, p and rescale are gone
+    locals.clear();
+    assignedOutputs.clear();
     Expr finish = n.finish().map(f -> scalar(f, "finish")).orElse(Expr.Const.of(1));
     block = Block.COMBINE;
     List<NormalizerDef.Assign> combine = assignments(n.combine(), Set.of("wa", "wb"));
@@ -135,7 +138,7 @@ final class NormalizerChecker extends ExprChecker {
   private List<String> visibleNames() {
     List<String> all = new ArrayList<>(stateNames);
     all.addAll(locals);
-    all.add("x");
+    if (block == Block.STEP) all.add("x");
     return all;
   }
 

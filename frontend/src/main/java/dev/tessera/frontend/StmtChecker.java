@@ -72,6 +72,7 @@ final class StmtChecker extends ExprChecker {
       }
       return new Typed(new Expr.Read(t.name, List.of()), typeOf(t));
     }
+    if (kernel.failed(n.name())) throw diags.quietly();
     List<String> known = new ArrayList<>(active.keySet());
     known.addAll(kernel.names());
     throw diags.error(Codes.UNKNOWN_NAME, n.span(), "unknown name '" + n.name() + "'", Diagnostics.didYouMean(n.name(), known));
@@ -81,6 +82,7 @@ final class StmtChecker extends ExprChecker {
   Typed read(Ast.Read r) {
     TensorInfo t = kernel.tensor(r.tensor().name());
     if (t == null) {
+      if (kernel.failed(r.tensor().name())) throw diags.quietly();
       throw diags.error(Codes.UNKNOWN_NAME, r.tensor().span(), "unknown tensor '" + r.tensor().name() + "'",
           Diagnostics.didYouMean(r.tensor().name(), kernel.names()));
     }
