@@ -200,6 +200,11 @@ final class KernelChecker implements KernelScope {
   }
 
   @Override
+  public boolean assigned(String name) {
+    return assigned.contains(name);
+  }
+
+  @Override
   public boolean failed(String name) {
     return failed.contains(name);
   }

@@ -12,6 +12,9 @@ interface KernelScope {
   /** Whether a statement assigning that tensor was abandoned with an error. */
   boolean failed(String name);
 
+  /** Whether a statement has already assigned that tensor. */
+  boolean assigned(String name);
+
   /** The tensor of that name defined so far, or null. */
   TensorInfo tensor(String name);
 

@@ -70,6 +70,7 @@ final class StmtChecker extends ExprChecker {
         throw diags.error(Codes.INDEX_COUNT, n.span(), "'" + n.name() + "' has " + t.rank + " dimension" + (t.rank == 1 ? "" : "s")
             + " and needs subscripts", "write " + n.name() + "[...]");
       }
+      readable(t, n.span());
       return new Typed(new Expr.Read(t.name, List.of()), typeOf(t));
     }
     if (kernel.failed(n.name())) throw diags.quietly();
@@ -86,6 +87,7 @@ final class StmtChecker extends ExprChecker {
       throw diags.error(Codes.UNKNOWN_NAME, r.tensor().span(), "unknown tensor '" + r.tensor().name() + "'",
           Diagnostics.didYouMean(r.tensor().name(), kernel.names()));
     }
+    readable(t, r.tensor().span());
     if (r.indices().size() != t.rank) {
       throw diags.error(Codes.INDEX_COUNT, r.span(), "'" + t.name + "' has " + t.rank + " dimension" + (t.rank == 1 ? "" : "s")
           + " but " + r.indices().size() + " subscript" + (r.indices().size() == 1 ? " is" : "s are") + " given");
@@ -104,6 +106,14 @@ final class StmtChecker extends ExprChecker {
       idx.add(ti.expr());
     }
     return new Typed(new Expr.Read(t.name, idx), typeOf(t));
+  }
+
+  /** Outputs can be read only once a statement has assigned them. */
+  private void readable(TensorInfo t, dev.tessera.diag.Span at) {
+    if (t.role == dev.tessera.ir.TensorDecl.Role.OUTPUT && !kernel.assigned(t.name)) {
+      throw diags.error(Codes.UNKNOWN_NAME, at, "output '" + t.name + "' is read before it is assigned",
+          "compute the value in a temporary first, then assign the output from it");
+    }
   }
 
   private static Ty typeOf(TensorInfo t) {

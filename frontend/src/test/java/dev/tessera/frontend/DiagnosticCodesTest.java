@@ -147,6 +147,16 @@ class DiagnosticCodesTest {
   }
 
   @Test
+  void e204_outputReadBeforeAssigned() {
+    Diagnostic d = assertError("""
+        kernel accumulate(X: f32[T]) -> (Y: f32[T]) {
+          Y[t] = Y[t] + X[t]
+        }
+        """, "E204", 2, 10);
+    assertThat(d.message()).isEqualTo("output 'Y' is read before it is assigned");
+  }
+
+  @Test
   void e205_wrongNumberOfSubscripts() {
     Diagnostic d = assertError("""
         # y = W · x
