@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tessera check FILE...}: diagnostics only. */
-@Command(name = "check", description = "Check DSL files and print their diagnostics.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Check DSL files and print their diagnostics.")
 final class CheckCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "DSL files (.attn) to check")
   List<Path> files;

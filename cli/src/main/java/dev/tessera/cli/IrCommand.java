@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tessera ir FILE [--after PASS]}: prints the IR. */
-@Command(name = "ir", description = "Print the IR of a DSL file, after the front end or after a given pass.")
+@Command(name = "ir", mixinStandardHelpOptions = true, description = "Print the IR of a DSL file, after the front end or after a given pass.")
 final class IrCommand implements Callable<Integer> {
   static final String FRONTEND = "frontend";
 

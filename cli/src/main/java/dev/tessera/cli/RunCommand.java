@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tessera run FILE ...}: runs a kernel on given or generated inputs and writes its outputs as .npy. */
-@Command(name = "run", description = "Run a kernel on .npy inputs (missing ones are generated) and write its outputs as .npy.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a kernel on .npy inputs (missing ones are generated) and write its outputs as .npy.")
 final class RunCommand implements Callable<Integer> {
   private static final Span COMMAND_LINE = new Span("<command line>", 0, 0, 0);
 
@@ -75,6 +75,9 @@ final class RunCommand implements Callable<Integer> {
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
       if (storage != null) kernel = withStorage(kernel, storage);
+      if (!java.util.List.of("ref", "cpu", "cuda", "mesh").contains(target)) {
+        throw error(RunErrors.BAD_VALUE, "--target must be ref, cpu, cuda or mesh, not '" + target + "'", "");
+      }
       if (!target.equals("ref")) {
         throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref (the reference interpreter)");
       }
@@ -87,6 +90,10 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     } catch (CompileException e) {
       return new Console(sources, spec.commandLine().getErr()).report(e);
+    } catch (OutOfMemoryError e) {
+      return new Console(sources, spec.commandLine().getErr()).report(error(RunErrors.BAD_DIM,
+          "not enough memory for the tensors of this run (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)",
+          "use smaller --dim values, or give Java more memory, e.g. TESSERA_JAVA_OPTS=-Xmx16g"));
     }
   }
 
@@ -109,7 +116,8 @@ final class RunCommand implements Callable<Integer> {
       try {
         arrays.put(kv[0], Npy.read(Path.of(kv[1])));
       } catch (NpyFormatException e) {
-        throw new CompileException(Diagnostic.error(RunErrors.BAD_INPUT_FILE, new Span(kv[1], 0, 0, 0), e.getMessage(), ""));
+        String msg = e.getMessage().startsWith(kv[1] + ": ") ? e.getMessage().substring(kv[1].length() + 2) : e.getMessage();
+        throw new CompileException(Diagnostic.error(RunErrors.BAD_INPUT_FILE, new Span(kv[1], 0, 0, 0), msg, ""));
       } catch (IOException | java.nio.file.InvalidPathException e) {
         throw new CompileException(Diagnostic.error(RunErrors.BAD_INPUT_FILE, new Span(kv[1], 0, 0, 0),
             "cannot read input '" + kv[0] + "': " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), ""));

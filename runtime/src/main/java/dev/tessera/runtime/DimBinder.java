@@ -97,6 +97,9 @@ public final class DimBinder {
       throw error(RunErrors.SHAPE_MISMATCH, at, "dimension '" + dim + "' is " + old + " from " + origin.get(dim) + " but " + value
           + " from " + from, "make the shapes agree");
     }
+    if (value < 1) {
+      throw error(RunErrors.BAD_DIM, at, "dimension '" + dim + "' is " + value + " (from " + from + "); dimensions must be at least 1");
+    }
     dims.put(dim, value);
     origin.putIfAbsent(dim, from);
   }
@@ -106,7 +109,7 @@ public final class DimBinder {
     while (progress) {
       progress = false;
       for (Kernel.Relation r : kernel.relations()) {
-        Long rhs = tryEval(r.value());
+        Long rhs = tryEval(r.value(), r);
         if (rhs != null && !dims.containsKey(r.dim())) {
           put(r.dim(), rhs, "relation " + r.dim() + " = " + IrPrinter.expr(r.value()));
           progress = true;
@@ -124,8 +127,8 @@ public final class DimBinder {
       return true;
     }
     if (!(e instanceof Expr.Binary b)) return false;
-    Long l = tryEval(b.left());
-    Long rr = tryEval(b.right());
+    Long l = tryEval(b.left(), r);
+    Long rr = tryEval(b.right(), r);
     if ((l == null) == (rr == null)) return false;
     long known = l != null ? l : rr;
     Expr unknown = l != null ? b.right() : b.left();
@@ -145,7 +148,7 @@ public final class DimBinder {
 
   private void checkRelations() throws CompileException {
     for (Kernel.Relation r : kernel.relations()) {
-      long v = tryEval(r.value());
+      long v = tryEval(r.value(), r);
       if (v != dims.get(r.dim())) {
         throw error(RunErrors.RELATION, sources.dim(kernel.name(), r.dim()), "relation " + r.dim() + " = " + IrPrinter.expr(r.value())
             + " does not hold: " + r.dim() + " = " + dims.get(r.dim()) + " (from " + origin.get(r.dim()) + ") but the right side is " + v,
@@ -160,12 +163,17 @@ public final class DimBinder {
     return names.stream().map(n -> n + " = " + dims.get(n) + " (from " + origin.get(n) + ")").collect(java.util.stream.Collectors.joining(", "));
   }
 
-  /** Evaluates a dimension expression, or null when some dimension is unbound. */
-  Long tryEval(Expr e) {
+  /** Evaluates a dimension expression of relation {@code r}, or null when some dimension is unbound. */
+  Long tryEval(Expr e, Kernel.Relation r) throws CompileException {
     List<String> names = new ArrayList<>();
     dev.tessera.ir.Exprs.dims(e, names);
     if (!dims.keySet().containsAll(names)) return null;
-    return (long) Extents.eval(e, dims);
+    try {
+      return (long) Extents.eval(e, dims);
+    } catch (dev.tessera.ir.Semantics.DivisionByZero z) {
+      throw error(RunErrors.RELATION, sources.dim(kernel.name(), r.dim()), "relation " + r.dim() + " = " + IrPrinter.expr(r.value())
+          + " divides by zero", describe(e));
+    }
   }
 
   private static CompileException error(String code, Span at, String message, String hint) {

@@ -14,10 +14,20 @@ public final class InputGenerator {
 
   public static DenseTensor generate(TensorDecl t, int[] shape, long seed) {
     DenseTensor out = DenseTensor.zeros(shape);
-    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ t.name().hashCode());
+    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ fnv1a(t.name()));
     double[] d = out.data();
     for (int i = 0; i < d.length; i++) d[i] = StorageTypes.round(t.type(), draw(t, rnd));
     return out;
+  }
+
+  /** A 64-bit FNV-1a hash of the name, so distinct names practically never share a stream. */
+  private static long fnv1a(String name) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
   }
 
   private static double draw(TensorDecl t, SplittableRandom rnd) {

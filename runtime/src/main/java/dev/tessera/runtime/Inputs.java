@@ -26,6 +26,7 @@ public final class Inputs {
     Map<String, int[]> shapes = new LinkedHashMap<>();
     given.forEach((k, v) -> shapes.put(k, v.shape()));
     Map<String, Long> dims = new DimBinder(kernel, sources).bind(shapes, dimArgs);
+    checkSizes(kernel, sources, dims);
     Map<String, DenseTensor> inputs = new LinkedHashMap<>();
     for (TensorDecl t : kernel.inputs()) {
       int[] shape = Extents.shape(t.shape(), dims);
@@ -33,6 +34,32 @@ public final class Inputs {
       inputs.put(t.name(), a == null ? InputGenerator.generate(t, shape, seed) : convert(kernel, sources, t, a));
     }
     return new Prepared(dims, inputs);
+  }
+
+  /** The reference interpreter holds each tensor in one Java array. */
+  private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  /** Rejects dimensions that would give some tensor a negative extent or too many elements to allocate. */
+  private static void checkSizes(Kernel kernel, SourceMap sources, Map<String, Long> dims) throws CompileException {
+    for (TensorDecl t : kernel.tensors()) {
+      double n = 1;
+      for (dev.tessera.ir.Expr e : t.shape()) {
+        double extent = Extents.eval(e, dims);
+        if (extent < 0) n = -1;
+        if (n >= 0) n *= extent;
+      }
+      if (n < 0 || n > MAX_ELEMENTS) {
+        // Temporaries the compiler introduces (e.g. _r0) have no declaration to point at: name the kernel.
+        dev.tessera.diag.Span at = sources.tensor(kernel.name(), t.name());
+        String what = at.known() ? "tensor '" + t.name() + "'" : "an intermediate tensor";
+        if (!at.known()) at = sources.kernel(kernel.name());
+        String count = n < 0x1p53 ? Long.toString((long) n) : String.format(java.util.Locale.ROOT, "%.3g", n);
+        String dimText = kernel.dims().stream().map(d -> d + "=" + dims.get(d)).collect(java.util.stream.Collectors.joining(" "));
+        throw new CompileException(Diagnostic.error(RunErrors.BAD_DIM, at, "with " + dimText + " " + what + " "
+            + (n < 0 ? "has a negative extent" : "would hold " + count + " elements, more than the " + MAX_ELEMENTS + " one tensor can hold"),
+            "use smaller --dim values"));
+      }
+    }
   }
 
   private static DenseTensor convert(Kernel kernel, SourceMap sources, TensorDecl t, NpyArray a) throws CompileException {
