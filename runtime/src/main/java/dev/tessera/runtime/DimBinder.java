@@ -1,5 +1,6 @@
 package dev.tessera.runtime;
 
+import dev.tessera.ir.Extents;
 import dev.tessera.diag.CompileException;
 import dev.tessera.diag.Diagnostic;
 import dev.tessera.diag.Span;

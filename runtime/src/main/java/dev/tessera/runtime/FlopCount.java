@@ -1,5 +1,6 @@
 package dev.tessera.runtime;
 
+import dev.tessera.ir.Extents;
 import dev.tessera.ir.Expr;
 import dev.tessera.ir.Exprs;
 import dev.tessera.ir.IndexVar;

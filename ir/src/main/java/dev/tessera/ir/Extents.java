@@ -1,7 +1,5 @@
-package dev.tessera.runtime;
+package dev.tessera.ir;
 
-import dev.tessera.ir.Expr;
-import dev.tessera.ir.Semantics;
 import java.util.Map;
 
 /** Evaluates dimension expressions (extents, shapes, relations) once dimensions are bound. */

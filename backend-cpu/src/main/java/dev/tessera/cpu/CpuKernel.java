@@ -1,0 +1,168 @@
+package dev.tessera.cpu;
+
+import dev.tessera.ir.Extents;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.TensorDecl;
+import java.util.ArrayList;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * A kernel compiled for the CPU: its generated class, the plan that drives it, and the worker pool.
+ * Tensors are float arrays in row-major order; low-precision inputs arrive already rounded.
+ */
+public final class CpuKernel {
+  private final Kernel kernel;
+  private final Slots slots;
+  private final List<Plan> plan;
+  private final GeneratedKernel gen;
+  private final byte[] classBytes;
+  private final int threads;
+  private final ForkJoinPool pool;
+  private final FlashExecutor flash;
+
+  CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, GeneratedKernel gen, byte[] classBytes, int threads) {
+    this.kernel = kernel;
+    this.slots = slots;
+    this.plan = List.copyOf(plan);
+    this.gen = gen;
+    this.classBytes = classBytes.clone();
+    this.threads = threads;
+    this.pool = threads == ForkJoinPool.commonPool().getParallelism() ? ForkJoinPool.commonPool() : new ForkJoinPool(threads);
+    this.flash = new FlashExecutor(gen, pool, threads);
+  }
+
+  /** The generated class file, for inspection and determinism checks. */
+  public byte[] classBytes() {
+    return classBytes.clone();
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /** Runs the kernel; {@code inputs} hold every input by name, {@code dims} every dimension. */
+  public Map<String, float[]> run(Map<String, float[]> inputs, Map<String, Long> dims) {
+    State s = new State(dims);
+    for (int i = 0; i < slots.tensorCount(); i++) {
+      String name = slots.tensorNames().get(i);
+      TensorDecl decl = decl(name);
+      int[] shape = Extents.shape(decl.shape(), dims);
+      s.st[i] = strides(shape);
+      if (decl.role() == TensorDecl.Role.INPUT) {
+        float[] in = inputs.get(name);
+        if (in == null || in.length != size(shape)) throw new IllegalArgumentException("input " + name + " missing or of the wrong size");
+        s.t[i] = in;
+      } else {
+        s.t[i] = new float[size(shape)];
+      }
+    }
+    for (Plan p : plan) execute(p, s, -1);
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (TensorDecl t : kernel.outputs()) out.put(t.name(), s.t[slots.tensor(t.name())]);
+    return out;
+  }
+
+  private java.util.Set<String> inputNames() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (TensorDecl t : kernel.inputs()) names.add(t.name());
+    return names;
+  }
+
+  private TensorDecl decl(String slotName) {
+    String base = slotName.endsWith("'next") ? slotName.substring(0, slotName.length() - 5) : slotName;
+    return kernel.tensor(base).orElseThrow(() -> new IllegalStateException("no tensor " + base));
+  }
+
+  private static int size(int[] shape) {
+    long n = 1;
+    for (int d : shape) n *= d;
+    if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor of " + n + " elements is too large for one array");
+    return (int) n;
+  }
+
+  static int[] strides(int[] shape) {
+    int[] st = new int[shape.length];
+    int acc = 1;
+    for (int i = shape.length - 1; i >= 0; i--) {
+      st[i] = acc;
+      acc *= shape[i];
+    }
+    return st;
+  }
+
+  /** The arrays and dimension values of one run. */
+  final class State {
+    final float[][] t = new float[slots.tensorCount()][];
+    final int[][] st = new int[slots.tensorCount()][];
+    final int[] dv;
+    final Map<String, Long> dims;
+
+    State(Map<String, Long> dims) {
+      this.dims = dims;
+      this.dv = new int[slots.dimNames().size()];
+      for (int i = 0; i < dv.length; i++) dv[i] = Math.toIntExact(dims.get(slots.dimNames().get(i)));
+    }
+  }
+
+  private void execute(Plan p, State s, int step) {
+    switch (p) {
+      case Plan.Run r -> parallel(r, s, step);
+      case Plan.Scan sc -> {
+        for (Plan.Run init : sc.inits()) parallel(init, s, -1);
+        int steps = Extents.extent(sc.steps(), s.dims);
+        for (int t = 0; t < steps; t++) {
+          for (Plan.Update u : sc.updates()) parallel(u.run(), s, t);
+          for (Plan.Update u : sc.updates()) swap(s, u);
+          for (Plan.Run b : sc.body()) parallel(b, s, t);
+        }
+      }
+      case Plan.Flash f -> flash.run(f.spec(), new FlashExecutor.Tensors(s.t, s.st, s.dv, s.dims, slots,
+          new IntervalEval(s.dims, s.t, s.st, slots, inputNames())));
+    }
+  }
+
+  private void swap(State s, Plan.Update u) {
+    int a = slots.tensor(u.state());
+    int b = slots.tensor(u.next());
+    float[] tmp = s.t[a];
+    s.t[a] = s.t[b];
+    s.t[b] = tmp;
+  }
+
+  /** Runs a generated op, splitting its parallel axis into chunks over the pool when it is worth it. */
+  private void parallel(Plan.Run r, State s, int step) {
+    int extent = r.parallel() == null ? 1 : Extents.extent(r.parallel(), s.dims);
+    int chunks = Math.min(extent, threads * 4);
+    if (chunks <= 1 || threads == 1) {
+      gen.op(r.id(), s.t, s.st, s.dv, 0, extent, step);
+      return;
+    }
+    List<RecursiveAction> tasks = new ArrayList<>();
+    for (int c = 0; c < chunks; c++) {
+      int lo = (int) ((long) extent * c / chunks);
+      int hi = (int) ((long) extent * (c + 1) / chunks);
+      tasks.add(new RecursiveAction() {
+        @Override
+        protected void compute() {
+          gen.op(r.id(), s.t, s.st, s.dv, lo, hi, step);
+        }
+      });
+    }
+    pool.invoke(new RecursiveAction() {
+      @Override
+      protected void compute() {
+        invokeAll(tasks);
+      }
+    });
+  }
+
+}

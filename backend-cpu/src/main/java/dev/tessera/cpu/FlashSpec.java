@@ -1,0 +1,42 @@
+package dev.tessera.cpu;
+
+import dev.tessera.ir.Expr;
+import java.util.List;
+
+/**
+ * Everything the fused attention executor needs about one template: the index roles (batch
+ * indices, query row {@code m}, key {@code n}, contraction {@code d}, value column {@code e}), how
+ * Q, K, V and O are addressed, the generated tile and normalizer, and the block sizes.
+ */
+record FlashSpec(
+    int tile,
+    int normalizer,
+    int stateVars,
+    int scratchRows,
+    int passes,
+    boolean combinable,
+    List<String> batch,
+    List<Expr> batchExtents,
+    String m,
+    String n,
+    Expr mExtent,
+    Expr nExtent,
+    Expr dExtent,
+    Expr eExtent,
+    Access q,
+    Access k,
+    Access v,
+    Access out,
+    Expr normalizeMask,
+    List<Expr> modifierMasks,
+    int blockM,
+    int blockN,
+    int splitKv) {
+
+  /**
+   * A tensor read as a matrix: {@code subs} are its subscripts with the row and column index
+   * variables named {@code row} and {@code col}; each stands alone in exactly one position, and the
+   * other positions depend on batch indices only.
+   */
+  record Access(String tensor, List<Expr> subs, String row, String col, int rowPos, int colPos) {}
+}

@@ -1,0 +1,176 @@
+package dev.tessera.cpu;
+
+import dev.tessera.cpu.FlashExecutor.Coverage;
+import dev.tessera.cpu.FlashExecutor.Shape;
+import dev.tessera.cpu.FlashExecutor.Tensors;
+import dev.tessera.cpu.kernels.MatMul;
+
+/**
+ * One worker's share of a fused attention: a block of query rows against a range of key blocks. It
+ * holds the output accumulator, the normalizer state per row and which rows saw a visible key;
+ * partial results over disjoint key ranges merge with the normalizer's combine.
+ */
+final class Partial {
+  private final FlashSpec f;
+  private final Shape sh;
+  private final int rows;
+  private final float[] acc;
+  private final float[] state;
+  private final boolean[] seen;
+  private final float[] rescale;
+
+  Partial(FlashSpec f, Shape sh, int rows) {
+    this.f = f;
+    this.sh = sh;
+    this.rows = rows;
+    this.acc = new float[rows * sh.e()];
+    this.state = new float[Math.max(1, f.stateVars()) * rows];
+    this.seen = new boolean[rows];
+    this.rescale = new float[rows];
+  }
+
+  /** A matrix operand: array, offset of element (0, 0), leading dimension. */
+  private record Panel(float[] a, int off, int ld) {}
+
+  /** Rows [r0, r0 + count) × columns [0, width) of {@code access}, copied only when columns are not contiguous. */
+  private static Panel panel(FlashSpec f, FlashSpec.Access access, Tensors ts, int[] batch, int r0, int count, int width, float[] buf) {
+    int[] a = FlashExecutor.addressing(f, access, ts, batch);
+    float[] src = ts.t()[a[3]];
+    if (a[2] == 1) return new Panel(src, a[0] + r0 * a[1], a[1]);
+    for (int r = 0; r < count; r++) {
+      int base = a[0] + (r0 + r) * a[1];
+      for (int c = 0; c < width; c++) buf[r * width + c] = src[base + c * a[2]];
+    }
+    return new Panel(buf, 0, width);
+  }
+
+  void run(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1) {
+    GeneratedKernel gen = ex.gen();
+    MatMul mm = ex.mm();
+    int bn = f.blockN();
+    Panel q = panel(f, f.q(), ts, batch, m0, rows, sh.d(), new float[rows * sh.d()]);
+    float[] kBuf = new float[bn * sh.d()];
+    float[] vBuf = new float[bn * sh.e()];
+    boolean norm = f.normalizer() >= 0;
+    if (norm) gen.normInit(f.normalizer(), state, rows, rows);
+    if (f.passes() == 3) {
+      wholeRow(ex, ts, batch, m0, nb0, nb1, q, kBuf, vBuf);
+      return;
+    }
+    float[] s = new float[rows * bn];
+    byte[] vis = new byte[rows * bn];
+    float[] scratch = new float[Math.max(1, f.scratchRows()) * bn];
+    float[] frozen = f.passes() == 2 ? new float[state.length] : null;
+    for (int pass = f.passes() == 2 ? 0 : 1; pass <= 1; pass++) {
+      if (pass == 1 && frozen != null) System.arraycopy(state, 0, frozen, 0, state.length);
+      for (int nb = nb0; nb < nb1; nb++) {
+        int n0 = nb * bn;
+        int cols = Math.min(bn, sh.n() - n0);
+        Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
+        if (cov == Coverage.EMPTY) continue;
+        boolean full = cov == Coverage.FULL;
+        Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
+        mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), 1f, false);
+        gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
+        byte[] v = f.normalizeMask() != null && !full ? vis : null;
+        if (norm) {
+          if (frozen == null) {
+            gen.normStep(f.normalizer(), s, 0, bn, rows, cols, v, state, rows, rescale, scratch);
+            mm.scaleRows(acc, 0, sh.e(), rows, sh.e(), rescale, 0);
+          } else {
+            float[] target = pass == 0 ? state : frozen.clone();
+            gen.normStep(f.normalizer(), s, 0, bn, rows, cols, v, target, rows, rescale, scratch);
+          }
+          markSeen(v, bn, cols);
+        }
+        if (pass == 1) {
+          Panel val = panel(f, f.v(), ts, batch, n0, cols, sh.e(), vBuf);
+          mm.ab(s, 0, bn, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
+        }
+      }
+    }
+  }
+
+  private void markSeen(byte[] vis, int ld, int cols) {
+    for (int r = 0; r < rows; r++) {
+      if (seen[r]) continue;
+      if (vis == null) {
+        seen[r] = true;
+        continue;
+      }
+      for (int c = 0; c < cols && !seen[r]; c++) seen[r] = vis[r * ld + c] != 0;
+    }
+  }
+
+  /** Normalizers that need the whole row: scores of all key blocks are kept (O(blockM · N)), then one step. */
+  private void wholeRow(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, Panel q, float[] kBuf, float[] vBuf) {
+    GeneratedKernel gen = ex.gen();
+    MatMul mm = ex.mm();
+    int bn = f.blockN();
+    int n = sh.n();
+    float[] row = new float[rows * n];
+    byte[] rowVis = new byte[rows * n];
+    float[] s = new float[rows * bn];
+    byte[] vis = new byte[rows * bn];
+    for (int nb = nb0; nb < nb1; nb++) {
+      int n0 = nb * bn;
+      int cols = Math.min(bn, n - n0);
+      Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
+      if (cov == Coverage.EMPTY) continue;
+      Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
+      mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), 1f, false);
+      gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, cov == Coverage.FULL);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(s, r * bn, row, r * n + n0, cols);
+        for (int c = 0; c < cols; c++) rowVis[r * n + n0 + c] = f.normalizeMask() == null || cov == Coverage.FULL ? 1 : vis[r * bn + c];
+      }
+    }
+    gen.normStep(f.normalizer(), row, 0, n, rows, n, rowVis, state, rows, rescale, new float[Math.max(1, f.scratchRows()) * n]);
+    markSeen(rowVis, n, n);
+    for (int nb = nb0; nb < nb1; nb++) {
+      int n0 = nb * bn;
+      int cols = Math.min(bn, n - n0);
+      Panel val = panel(f, f.v(), ts, batch, n0, cols, sh.e(), vBuf);
+      mm.ab(row, n0, n, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
+    }
+  }
+
+  /** Folds {@code other} (a later key range of the same rows) into this partial. */
+  void merge(FlashExecutor ex, Partial other) {
+    int e = sh.e();
+    if (f.normalizer() < 0) {
+      for (int i = 0; i < acc.length; i++) acc[i] += other.acc[i];
+      return;
+    }
+    float[] merged = state.clone();
+    float[] wa = new float[rows];
+    float[] wb = new float[rows];
+    ex.gen().normCombine(f.normalizer(), merged, other.state, rows, rows, wa, wb);
+    for (int r = 0; r < rows; r++) {
+      if (!other.seen[r]) continue;
+      boolean both = seen[r];
+      for (int c = 0; c < e; c++) {
+        acc[r * e + c] = both ? wa[r] * acc[r * e + c] + wb[r] * other.acc[r * e + c] : other.acc[r * e + c];
+      }
+      for (int k = 0; k < f.stateVars(); k++) state[k * rows + r] = both ? merged[k * rows + r] : other.state[k * rows + r];
+      seen[r] = true;
+    }
+  }
+
+  /** Applies the normalizer's finish (rows that saw no visible key are zero) and writes the output rows. */
+  void store(FlashExecutor ex, Tensors ts, int[] batch, int m0) {
+    float[] factors = new float[rows];
+    if (f.normalizer() >= 0) {
+      ex.gen().normFinish(f.normalizer(), state, rows, rows, factors);
+      for (int r = 0; r < rows; r++) if (!seen[r]) factors[r] = 0;
+    } else {
+      java.util.Arrays.fill(factors, 1f);
+    }
+    int[] a = FlashExecutor.addressing(f, f.out(), ts, batch);
+    float[] out = ts.t()[a[3]];
+    for (int r = 0; r < rows; r++) {
+      int base = a[0] + (m0 + r) * a[1];
+      for (int c = 0; c < sh.e(); c++) out[base + c * a[2]] = acc[r * sh.e() + c] * factors[r];
+    }
+  }
+}

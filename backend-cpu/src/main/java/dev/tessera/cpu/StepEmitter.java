@@ -1,0 +1,271 @@
+package dev.tessera.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.tessera.ir.Expr;
+import dev.tessera.ir.Exprs;
+import dev.tessera.ir.NormalizerDef;
+import dev.tessera.ir.ReduceKind;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits a normalizer's step: {@code (x, xOff, ld, rows, cols, vis, state, sld, rescale, scratch)}.
+ * Vector values live in scratch rows of {@code cols} floats (row 0 is {@code p}); scalars in locals.
+ */
+final class StepEmitter implements ExprEmitter.Leaves {
+  private static final int X = 0;
+  private static final int X_OFF = 1;
+  private static final int LD = 2;
+  private static final int ROWS = 3;
+  private static final int COLS = 4;
+  private static final int VIS = 5;
+  private static final int STATE = 6;
+  private static final int SLD = 7;
+  private static final int RESCALE = 8;
+  private static final int SCRATCH = 9;
+  private static final int R = 10;
+  private static final int ROW_OFF = 11;
+
+  private final NormalizerDef def;
+  private final MethodVisitor mv;
+  private final ExprEmitter em;
+  private final Set<String> vectors;
+  private final Map<String, Integer> scratchRow = new HashMap<>();
+  private final Map<String, Integer> scalars = new HashMap<>();
+  private int next = 12;
+  private int column = -1;
+
+  StepEmitter(ClassWriter cw, NormalizerDef def, String name) {
+    this.def = def;
+    this.mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, NormalizerEmitter.STEP, null, null);
+    this.em = new ExprEmitter(mv, this);
+    this.vectors = vectorNames(def);
+    scratchRow.put("p", 0);
+    for (String v : vectors) if (!v.equals("x") && !v.equals("p")) scratchRow.put(v, scratchRow.size());
+    for (NormalizerDef.StateVar s : def.state()) scalars.put(s.name(), next++);
+    scalars.put("rescale", next++);
+    for (NormalizerDef.Assign a : def.step()) if (!vectors.contains(a.target())) scalars.putIfAbsent(a.target(), next++);
+  }
+
+  /** The names holding one value per column: x, p, and every let computed from them. */
+  static Set<String> vectorNames(NormalizerDef d) {
+    Set<String> v = new LinkedHashSet<>(List.of("x", "p"));
+    for (NormalizerDef.Assign a : d.step()) if (isVector(a.value(), v)) v.add(a.target());
+    return v;
+  }
+
+  static int scratchRows(NormalizerDef d) {
+    return vectorNames(d).size() - 1;
+  }
+
+  private static boolean isVector(Expr e, Set<String> vectors) {
+    return switch (e) {
+      case Expr.Var v -> vectors.contains(v.name());
+      case Expr.RowReduce r -> false;
+      default -> Exprs.children(e).stream().anyMatch(c -> isVector(c, vectors));
+    };
+  }
+
+  void emit() {
+    mv.visitCode();
+    Loops.upTo(mv, R, ROWS, this::row);
+    NormalizerEmitter.end(mv);
+  }
+
+  private void row() {
+    mv.visitVarInsn(ILOAD, X_OFF);
+    mv.visitVarInsn(ILOAD, R);
+    mv.visitVarInsn(ILOAD, LD);
+    mv.visitInsn(IMUL);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, ROW_OFF);
+    Label visible = new Label();
+    Label done = new Label();
+    anyVisible(visible);
+    storeRescale(() -> mv.visitInsn(FCONST_1));
+    writeWeights(true);
+    mv.visitJumpInsn(GOTO, done);
+    mv.visitLabel(visible);
+    for (int k = 0; k < def.state().size(); k++) {
+      NormalizerEmitter.stateAddress(mv, em, STATE, k, SLD, R);
+      mv.visitInsn(FALOAD);
+      mv.visitVarInsn(FSTORE, scalars.get(def.state().get(k).name()));
+    }
+    mv.visitInsn(FCONST_1);
+    mv.visitVarInsn(FSTORE, scalars.get("rescale"));
+    for (NormalizerDef.Assign a : def.step()) assign(a);
+    for (int k = 0; k < def.state().size(); k++) {
+      NormalizerEmitter.stateAddress(mv, em, STATE, k, SLD, R);
+      mv.visitVarInsn(FLOAD, scalars.get(def.state().get(k).name()));
+      mv.visitInsn(FASTORE);
+    }
+    storeRescale(() -> mv.visitVarInsn(FLOAD, scalars.get("rescale")));
+    writeWeights(false);
+    mv.visitLabel(done);
+  }
+
+  private void storeRescale(Loops.Body value) {
+    mv.visitVarInsn(ALOAD, RESCALE);
+    mv.visitVarInsn(ILOAD, R);
+    value.emit();
+    mv.visitInsn(FASTORE);
+  }
+
+  /** Jumps to {@code visible} when some column of the row is visible. */
+  private void anyVisible(Label visible) {
+    int c = newLocal();
+    Label check = new Label();
+    mv.visitVarInsn(ALOAD, VIS);
+    mv.visitJumpInsn(IFNONNULL, check);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitJumpInsn(IFGT, visible);
+    Label none = new Label();
+    mv.visitJumpInsn(GOTO, none);
+    mv.visitLabel(check);
+    Loops.upTo(mv, c, COLS, () -> {
+      loadVis(c);
+      mv.visitJumpInsn(IFNE, visible);
+    });
+    mv.visitLabel(none);
+  }
+
+  private void loadVis(int c) {
+    mv.visitVarInsn(ALOAD, VIS);
+    mv.visitVarInsn(ILOAD, ROW_OFF);
+    mv.visitVarInsn(ILOAD, c);
+    mv.visitInsn(IADD);
+    mv.visitInsn(BALOAD);
+  }
+
+  /** Jumps to {@code hidden} when column {@code c} is not visible. */
+  private void ifHidden(int c, Label hidden) {
+    Label visible = new Label();
+    mv.visitVarInsn(ALOAD, VIS);
+    mv.visitJumpInsn(IFNULL, visible);
+    loadVis(c);
+    mv.visitJumpInsn(IFEQ, hidden);
+    mv.visitLabel(visible);
+  }
+
+  /** x[rowOff + c] = visible ? p[c] : 0 (or 0 everywhere for a row with nothing visible). */
+  private void writeWeights(boolean zeros) {
+    int c = newLocal();
+    Loops.upTo(mv, c, COLS, () -> {
+      mv.visitVarInsn(ALOAD, X);
+      mv.visitVarInsn(ILOAD, ROW_OFF);
+      mv.visitVarInsn(ILOAD, c);
+      mv.visitInsn(IADD);
+      if (zeros) {
+        mv.visitInsn(FCONST_0);
+      } else {
+        Label hidden = new Label();
+        Label store = new Label();
+        ifHidden(c, hidden);
+        loadScratch("p", c);
+        mv.visitJumpInsn(GOTO, store);
+        mv.visitLabel(hidden);
+        mv.visitInsn(FCONST_0);
+        mv.visitLabel(store);
+      }
+      mv.visitInsn(FASTORE);
+    });
+  }
+
+  private void assign(NormalizerDef.Assign a) {
+    if (!vectors.contains(a.target())) {
+      em.emit(a.value(), JType.FLOAT);
+      mv.visitVarInsn(FSTORE, scalars.get(a.target()));
+      return;
+    }
+    int c = newLocal();
+    Loops.upTo(mv, c, COLS, () -> {
+      scratchAddress(a.target(), c);
+      int saved = column;
+      column = c;
+      em.emit(a.value(), JType.FLOAT);
+      column = saved;
+      mv.visitInsn(FASTORE);
+    });
+  }
+
+  private void scratchAddress(String name, int c) {
+    mv.visitVarInsn(ALOAD, SCRATCH);
+    em.pushInt(scratchRow.get(name));
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitInsn(IMUL);
+    mv.visitVarInsn(ILOAD, c);
+    mv.visitInsn(IADD);
+  }
+
+  private void loadScratch(String name, int c) {
+    scratchAddress(name, c);
+    mv.visitInsn(FALOAD);
+  }
+
+  private int newLocal() {
+    return next++;
+  }
+
+  @Override
+  public JType emit(Expr leaf, ExprEmitter e) {
+    switch (leaf) {
+      case Expr.Var v when v.name().equals("x") -> {
+        requireColumn(v);
+        mv.visitVarInsn(ALOAD, X);
+        mv.visitVarInsn(ILOAD, ROW_OFF);
+        mv.visitVarInsn(ILOAD, column);
+        mv.visitInsn(IADD);
+        mv.visitInsn(FALOAD);
+      }
+      case Expr.Var v when vectors.contains(v.name()) -> {
+        requireColumn(v);
+        loadScratch(v.name(), column);
+      }
+      case Expr.Var v -> mv.visitVarInsn(FLOAD, scalars.get(v.name()));
+      case Expr.RowReduce r -> rowReduce(r);
+      default -> throw new IllegalStateException("unexpected leaf in a normalizer step: " + leaf);
+    }
+    return JType.FLOAT;
+  }
+
+  private void requireColumn(Expr.Var v) {
+    if (column < 0) throw new IllegalStateException(v.name() + " used as a scalar in normalizer " + def.name());
+  }
+
+  private void rowReduce(Expr.RowReduce r) {
+    int acc = newLocal();
+    int c = newLocal();
+    em.pushFloat((float) r.kind().identity());
+    mv.visitVarInsn(FSTORE, acc);
+    Loops.upTo(mv, c, COLS, () -> {
+      Label hidden = new Label();
+      ifHidden(c, hidden);
+      int saved = column;
+      column = c;
+      mv.visitVarInsn(FLOAD, acc);
+      em.emit(r.body(), JType.FLOAT);
+      column = saved;
+      reduce(r.kind());
+      mv.visitVarInsn(FSTORE, acc);
+      mv.visitLabel(hidden);
+    });
+    mv.visitVarInsn(FLOAD, acc);
+  }
+
+  private void reduce(ReduceKind kind) {
+    switch (kind) {
+      case SUM -> mv.visitInsn(FADD);
+      case MAX -> mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/CpuMath", "max", "(FF)F", false);
+      case MIN -> mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/CpuMath", "min", "(FF)F", false);
+    }
+  }
+
+}

@@ -1,0 +1,158 @@
+package dev.tessera.cpu;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.tessera.ir.Expr;
+import dev.tessera.ir.Op;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+
+/**
+ * Emits, per fused attention template, the code run on each tile of raw scores: the score modifiers
+ * in order (a modifier's mask makes its value 0), then the normalizer's input and mask, which marks
+ * the entry visible or not. Each intermediate is a float local, never a tensor.
+ * Signature: {@code (s, ld, rows, cols, vis, t, st, dv, batch, m0, n0, full)}.
+ */
+final class TileEmitter {
+  static final String DESC = "([FIII[B[[F[[I[I[IIIZ)V";
+  private static final int S = 0;
+  private static final int LD = 1;
+  private static final int ROWS = 2;
+  private static final int COLS = 3;
+  private static final int VIS = 4;
+  private static final int BATCH = 8;
+  private static final int M0 = 9;
+  private static final int N0 = 10;
+  private static final int FULL = 11;
+
+  private final ClassWriter cw;
+  private final Slots slots;
+  private int count;
+
+  TileEmitter(ClassWriter cw, Slots slots, String owner) {
+    this.cw = cw;
+    this.slots = slots;
+  }
+
+  int count() {
+    return count;
+  }
+
+  /** Emits the tile method of template {@code a}; {@code batch} are the batch index names in order. */
+  int add(Op.ParallelAttention a, List<String> batch, String row, String key) {
+    int id = count++;
+    OpMethod m = new OpMethod(cw, "tile" + id, DESC, 12, slots).params(5, 6, 7);
+    List<Expr> used = new ArrayList<>();
+    for (Op.Compute c : a.modifiers()) {
+      used.add(c.body());
+      c.mask().ifPresent(used::add);
+    }
+    a.normalize().ifPresent(n -> {
+      used.add(n.input());
+      n.mask().ifPresent(used::add);
+    });
+    int value = m.newLocal(1);
+    m.substitute(a.score().out(), value);
+    for (Op.Compute c : a.modifiers()) m.substitute(c.out(), value);
+    m.prologue(used, new LinkedHashMap<>());
+    for (int i = 0; i < batch.size(); i++) {
+      int l = m.newLocal(1);
+      m.mv.visitVarInsn(ALOAD, BATCH);
+      m.em.pushInt(i);
+      m.mv.visitInsn(IALOAD);
+      m.mv.visitVarInsn(ISTORE, l);
+      m.bindIndex(batch.get(i), l);
+    }
+    int r = m.newLocal(1);
+    int c = m.newLocal(1);
+    int mi = m.newLocal(1);
+    int ni = m.newLocal(1);
+    int at = m.newLocal(1);
+    m.bindIndex(row, mi);
+    m.bindIndex(key, ni);
+    Loops.upTo(m.mv, r, ROWS, () -> {
+      m.mv.visitVarInsn(ILOAD, M0);
+      m.mv.visitVarInsn(ILOAD, r);
+      m.mv.visitInsn(IADD);
+      m.mv.visitVarInsn(ISTORE, mi);
+      Loops.upTo(m.mv, c, COLS, () -> element(m, a, value, r, c, ni, at));
+    });
+    m.finish();
+    return id;
+  }
+
+  private void element(OpMethod m, Op.ParallelAttention a, int value, int r, int c, int ni, int at) {
+    var mv = m.mv;
+    mv.visitVarInsn(ILOAD, N0);
+    mv.visitVarInsn(ILOAD, c);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, ni);
+    mv.visitVarInsn(ILOAD, r);
+    mv.visitVarInsn(ILOAD, LD);
+    mv.visitInsn(IMUL);
+    mv.visitVarInsn(ILOAD, c);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, at);
+    mv.visitVarInsn(ALOAD, S);
+    mv.visitVarInsn(ILOAD, at);
+    mv.visitInsn(FALOAD);
+    mv.visitVarInsn(FSTORE, value);
+    for (Op.Compute mod : a.modifiers()) {
+      maskedValue(m, mod.body(), mod.mask().orElse(null), value);
+    }
+    if (a.normalize().isPresent()) {
+      Op.Normalize n = a.normalize().get();
+      m.em.emit(n.input(), JType.FLOAT);
+      mv.visitVarInsn(FSTORE, value);
+      mv.visitVarInsn(ALOAD, VIS);
+      mv.visitVarInsn(ILOAD, at);
+      if (n.mask().isPresent()) unlessFull(m, () -> m.em.emit(n.mask().get(), JType.BOOL), () -> mv.visitInsn(ICONST_1));
+      else mv.visitInsn(ICONST_1);
+      mv.visitInsn(BASTORE);
+    }
+    mv.visitVarInsn(ALOAD, S);
+    mv.visitVarInsn(ILOAD, at);
+    mv.visitVarInsn(FLOAD, value);
+    mv.visitInsn(FASTORE);
+  }
+
+  /** value = (full || mask) ? body : 0. */
+  private void maskedValue(OpMethod m, Expr body, Expr mask, int value) {
+    var mv = m.mv;
+    if (mask == null) {
+      m.em.emit(body, JType.FLOAT);
+      mv.visitVarInsn(FSTORE, value);
+      return;
+    }
+    Label zero = new Label();
+    Label store = new Label();
+    Label compute = new Label();
+    mv.visitVarInsn(ILOAD, FULL);
+    mv.visitJumpInsn(IFNE, compute);
+    m.em.emit(mask, JType.BOOL);
+    mv.visitJumpInsn(IFEQ, zero);
+    mv.visitLabel(compute);
+    m.em.emit(body, JType.FLOAT);
+    mv.visitJumpInsn(GOTO, store);
+    mv.visitLabel(zero);
+    mv.visitInsn(FCONST_0);
+    mv.visitLabel(store);
+    mv.visitVarInsn(FSTORE, value);
+  }
+
+  /** Pushes {@code full ? ifFull : otherwise}. */
+  private static void unlessFull(OpMethod m, Loops.Body otherwise, Loops.Body ifFull) {
+    Label full = new Label();
+    Label end = new Label();
+    m.mv.visitVarInsn(ILOAD, FULL);
+    m.mv.visitJumpInsn(IFNE, full);
+    otherwise.emit();
+    m.mv.visitJumpInsn(GOTO, end);
+    m.mv.visitLabel(full);
+    ifFull.emit();
+    m.mv.visitLabel(end);
+  }
+}
