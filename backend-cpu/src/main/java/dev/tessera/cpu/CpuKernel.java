@@ -24,9 +24,12 @@ public final class CpuKernel {
   private final int threads;
   private final ForkJoinPool pool;
   private final FlashExecutor flash;
+  private final java.util.Set<String> virtual;
 
-  CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, GeneratedKernel gen, byte[] classBytes, int threads) {
+  CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, java.util.Set<String> virtual, GeneratedKernel gen, byte[] classBytes,
+      int threads) {
     this.kernel = kernel;
+    this.virtual = java.util.Set.copyOf(virtual);
     this.slots = slots;
     this.plan = List.copyOf(plan);
     this.gen = gen;
@@ -57,6 +60,7 @@ public final class CpuKernel {
       TensorDecl decl = decl(name);
       int[] shape = Extents.shape(decl.shape(), dims);
       s.st[i] = strides(shape);
+      if (virtual.contains(name)) continue;
       if (decl.role() == TensorDecl.Role.INPUT) {
         float[] in = inputs.get(name);
         if (in == null || in.length != size(shape)) throw new IllegalArgumentException("input " + name + " missing or of the wrong size");

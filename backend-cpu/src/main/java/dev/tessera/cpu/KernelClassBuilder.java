@@ -31,6 +31,7 @@ final class KernelClassBuilder {
   private final NormalizerEmitter normalizers;
   private final TileEmitter tiles;
   private final List<Plan> plan = new ArrayList<>();
+  private final java.util.Set<String> virtual = new java.util.LinkedHashSet<>();
   private int ops;
 
   KernelClassBuilder(Module module, Kernel kernel, Slots slots) {
@@ -43,6 +44,11 @@ final class KernelClassBuilder {
     this.normalizers = new NormalizerEmitter(cw, module, owner);
     this.loops = new LoopNestCompiler(cw, slots, normalizers);
     this.tiles = new TileEmitter(cw, slots, owner);
+  }
+
+  /** Temporaries that live only inside fused templates and are never allocated. */
+  java.util.Set<String> virtual() {
+    return virtual;
   }
 
   Slots slots() {
@@ -72,8 +78,12 @@ final class KernelClassBuilder {
       case Op.RecurrentAttention r -> plan.add(scan(r.scan()));
       case Op.ParallelAttention a -> {
         Plan fused = flash == null ? null : flash.plan(a, tiles, normalizers);
-        if (fused != null) plan.add(fused);
-        else a.pieces().forEach(p -> add(p, null));
+        if (fused != null) {
+          plan.add(fused);
+          a.pieces().stream().filter(p -> p != a.aggregate()).forEach(p -> virtual.addAll(p.outputs()));
+        } else {
+          a.pieces().forEach(p -> add(p, null));
+        }
       }
     }
   }

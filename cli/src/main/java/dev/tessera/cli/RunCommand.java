@@ -10,7 +10,11 @@ import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.ir.TensorDecl;
 import dev.tessera.passes.Pipeline;
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.runtime.CpuRun;
 import dev.tessera.runtime.DenseTensor;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.runtime.FlopCount;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
@@ -62,8 +66,38 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--kernel", paramLabel = "NAME", description = "which kernel of the file to run (default: the only one, or the one named like the file)")
   String kernelName;
 
+  @Option(names = "--schedule", paramLabel = "TEXT", description = "schedule knobs for the cpu target, e.g. 'cpu{blockM=32, threads=1}' (default: the cpu backend's)")
+  String scheduleText;
+
+  @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "runs on the cpu target; the median is reported (default: ${DEFAULT-VALUE})")
+  int repeat;
+
+  @Option(names = "--check", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "compare the cpu target's outputs with the reference interpreter (default: on; --no-check for large runs)")
+  boolean check;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  private Schedule schedule() throws CompileException {
+    Schedule s = CpuBackend.defaultSchedule();
+    if (scheduleText != null) {
+      try {
+        Schedule given = Schedule.parse(scheduleText);
+        for (Map.Entry<String, String> e : given.knobs().entrySet()) s = s.with(e.getKey(), e.getValue());
+        if (!given.target().equals("cpu")) throw new IllegalArgumentException("the schedule's target is " + given.target() + ", not cpu");
+      } catch (IllegalArgumentException e) {
+        throw error(RunErrors.ILLEGAL_SCHEDULE, "--schedule " + scheduleText + ": " + e.getMessage(), "write it as cpu{knob=value, ...}");
+      }
+    }
+    try {
+      CpuBackend.validate(s);
+    } catch (ScheduleException e) {
+      throw error(RunErrors.ILLEGAL_SCHEDULE, e.getMessage(), "knobs: threads, blockM, blockN, splitKv, fuse");
+    }
+    if (repeat < 1 || repeat > 1000) throw error(RunErrors.BAD_VALUE, "--repeat must be between 1 and 1000", "");
+    return s;
+  }
 
   @Override
   public Integer call() {
@@ -78,18 +112,31 @@ final class RunCommand implements Callable<Integer> {
       if (!java.util.List.of("ref", "cpu", "cuda", "mesh").contains(target)) {
         throw error(RunErrors.BAD_VALUE, "--target must be ref, cpu, cuda or mesh, not '" + target + "'", "");
       }
-      if (!target.equals("ref")) {
-        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref (the reference interpreter)");
+      if (!target.equals("ref") && !target.equals("cpu")) {
+        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref or --target cpu");
       }
+      Schedule schedule = schedule();
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(), seed);
-      long start = System.nanoTime();
-      Map<String, DenseTensor> outputs = new Interpreter(module, compiled.sourceMap()).run(kernel, prepared.dims(), prepared.inputs());
-      double seconds = (System.nanoTime() - start) / 1e9;
-      List<Path> written = write(outputs);
-      Summary.print(out, kernel, prepared.dims(), target, seconds, FlopCount.of(kernel, prepared.dims()), outputs, written);
+      Interpreter ref = new Interpreter(module, compiled.sourceMap());
+      Summary.Report report;
+      if (target.equals("ref")) {
+        long start = System.nanoTime();
+        Map<String, DenseTensor> outputs = ref.run(kernel, prepared.dims(), prepared.inputs());
+        double ms = (System.nanoTime() - start) / 1e6;
+        report = new Summary.Report(kernel, prepared.dims(), target, null, -1, ms, ms, 1, outputs, Double.NaN);
+      } else {
+        CpuRun.Result r = CpuRun.run(module, kernel, prepared, schedule, repeat);
+        double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), r.compileMillis(), r.firstMillis(),
+            r.medianMillis(), repeat, r.outputs(), err);
+      }
+      List<Path> written = write(report.outputs());
+      Summary.print(out, report, FlopCount.of(kernel, prepared.dims()), written);
       return 0;
     } catch (CompileException e) {
       return new Console(sources, spec.commandLine().getErr()).report(e);
+    } catch (ScheduleException e) {
+      return new Console(sources, spec.commandLine().getErr()).report(error(RunErrors.ILLEGAL_SCHEDULE, e.getMessage(), ""));
     } catch (OutOfMemoryError e) {
       return new Console(sources, spec.commandLine().getErr()).report(error(RunErrors.BAD_DIM,
           "not enough memory for the tensors of this run (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)",

@@ -2,6 +2,7 @@ package dev.tessera.cli;
 
 import dev.tessera.ir.Kernel;
 import dev.tessera.runtime.DenseTensor;
+import dev.tessera.scheduler.Schedule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,17 +15,32 @@ import java.util.stream.Collectors;
 final class Summary {
   private Summary() {}
 
-  static void print(PrintWriter out, Kernel k, Map<String, Long> dims, String target, double seconds, double flops,
-      Map<String, DenseTensor> outputs, List<Path> written) {
-    String dimText = k.dims().stream().map(d -> d + "=" + dims.get(d)).collect(Collectors.joining(" "));
+  /** What a run produced: for the reference, no schedule, no compile time and no error figure. */
+  record Report(Kernel kernel, Map<String, Long> dims, String target, Schedule schedule, double compileMillis,
+      double firstMillis, double medianMillis, int runs, Map<String, DenseTensor> outputs, double maxError) {}
+
+  static void print(PrintWriter out, Report r, double flops, List<Path> written) {
+    Kernel k = r.kernel();
+    String dimText = k.dims().stream().map(d -> d + "=" + r.dims().get(d)).collect(Collectors.joining(" "));
+    boolean ref = r.schedule() == null;
     out.printf(Locale.ROOT, "kernel    %s%n", k.name());
-    out.printf(Locale.ROOT, "target    %s%n", target.equals("ref") ? "ref (reference interpreter, double precision)" : target);
-    out.printf(Locale.ROOT, "schedule  %s%n", target.equals("ref") ? "none (the interpreter evaluates each op in turn)" : "default");
+    out.printf(Locale.ROOT, "target    %s%n", ref ? "ref (reference interpreter, double precision)" : r.target());
+    out.printf(Locale.ROOT, "schedule  %s%n", ref ? "none (the interpreter evaluates each op in turn)" : r.schedule());
     out.printf(Locale.ROOT, "dims      %s%n", dimText);
-    out.printf(Locale.ROOT, "time      %.3f ms%n", seconds * 1e3);
+    if (!ref) out.printf(Locale.ROOT, "compile   %.1f ms (source already checked; IR to loaded bytecode)%n", r.compileMillis());
+    if (r.runs() > 1) {
+      out.printf(Locale.ROOT, "time      %.3f ms (median of %d runs; first run %.3f ms)%n", r.medianMillis(), r.runs(), r.firstMillis());
+    } else {
+      out.printf(Locale.ROOT, "time      %.3f ms%n", r.medianMillis());
+    }
+    double seconds = r.medianMillis() / 1e3;
     out.printf(Locale.ROOT, "work      %.4f GFLOP, %.3f GFLOP/s%n", flops / 1e9, seconds > 0 ? flops / 1e9 / seconds : 0);
+    if (!ref) {
+      out.printf(Locale.ROOT, "error     %s%n", Double.isNaN(r.maxError()) ? "not checked (--no-check)"
+          : String.format(Locale.ROOT, "%.3g max |cpu - ref| / max(1, max |ref|)", r.maxError()));
+    }
     int i = 0;
-    for (Map.Entry<String, DenseTensor> e : outputs.entrySet()) {
+    for (Map.Entry<String, DenseTensor> e : r.outputs().entrySet()) {
       out.printf(Locale.ROOT, "output    %s f32%s -> %s%n", e.getKey(), Arrays.toString(e.getValue().shape()), written.get(i++));
     }
     out.flush();

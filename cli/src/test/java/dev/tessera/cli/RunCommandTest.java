@@ -654,10 +654,37 @@ class RunCommandTest {
   // ---- options ----
 
   @ParameterizedTest
-  @ValueSource(strings = {"cpu", "cuda", "mesh"})
+  @ValueSource(strings = {"cuda", "mesh"})
   void targetsNotYetAvailableAreE410(String target) {
     CliRun r = fails(RunErrors.UNAVAILABLE, concat(new Object[] {MHA, "--target", target}, (Object[]) SMALL));
     assertThat(r.err()).contains(target);
+  }
+
+  @Test
+  void cpuTargetRunsChecksAndReports() throws IOException {
+    CliRun r = run(concat(new Object[] {MHA, "--target", "cpu", "--repeat", "2"}, (Object[]) SMALL));
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("target    cpu");
+    assertThat(r.out()).contains("schedule  cpu{");
+    assertThat(r.out()).containsMatch("compile   [0-9.]+ ms");
+    assertThat(r.out()).containsMatch("error     [0-9.e-]+ max");
+    assertThat(output("O").shape()).isEqualTo(new int[] {1, 4, 3, 2});
+  }
+
+  @Test
+  void cpuOutputsMatchTheReferenceRun() throws IOException {
+    run(concat(new Object[] {MHA}, (Object[]) SMALL)).assertOk();
+    double[] ref = output("O").values();
+    run(concat(new Object[] {MHA, "--target", "cpu", "--no-check"}, (Object[]) SMALL)).assertOk();
+    double[] cpu = output("O").values();
+    for (int i = 0; i < ref.length; i++) assertThat(cpu[i]).isWithin(1e-5).of(ref[i]);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu{blockM=0}", "cpu{colour=3}", "mesh{}", "cpu blockM=4", "cpu{threads=x}"})
+  void illegalScheduleIsE412(String schedule) {
+    CliRun r = fails(RunErrors.ILLEGAL_SCHEDULE, concat(new Object[] {MHA, "--target", "cpu", "--schedule", schedule}, (Object[]) SMALL));
+    assertThat(r.err()).contains("schedule");
   }
 
   @ParameterizedTest

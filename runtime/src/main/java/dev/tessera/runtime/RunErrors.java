@@ -15,4 +15,5 @@ public final class RunErrors {
   public static final String BAD_VALUE = "E409";
   public static final String UNAVAILABLE = "E410";
   public static final String OUTPUT = "E411";
+  public static final String ILLEGAL_SCHEDULE = "E412";
 }

@@ -1,4 +1,7 @@
-package dev.tessera.cpu;
+package dev.tessera.testsuite.cpu;
+
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.cpu.CpuKernel;
 
 import static com.google.common.truth.Truth.assertWithMessage;
 

@@ -1,0 +1,71 @@
+package dev.tessera.runtime;
+
+import dev.tessera.ir.Extents;
+
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.cpu.CpuKernel;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.ir.TensorDecl;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Compiles a kernel for the CPU, runs it (repeatedly, for timing) and returns its outputs in storage precision. */
+public final class CpuRun {
+  private CpuRun() {}
+
+  /** Outputs, compile time, and the first and median run times in milliseconds. */
+  public record Result(Map<String, DenseTensor> outputs, double compileMillis, double firstMillis, double medianMillis,
+      Schedule schedule) {}
+
+  public static Result run(Module m, Kernel k, Inputs.Prepared p, Schedule schedule, int repeat) throws ScheduleException {
+    long c0 = System.nanoTime();
+    CpuKernel kernel = CpuBackend.compile(m, k, schedule);
+    double compileMillis = (System.nanoTime() - c0) / 1e6;
+    Map<String, float[]> in = new LinkedHashMap<>();
+    p.inputs().forEach((name, t) -> in.put(name, toFloat(t.data())));
+    double[] times = new double[Math.max(1, repeat)];
+    Map<String, float[]> out = null;
+    for (int i = 0; i < times.length; i++) {
+      long t0 = System.nanoTime();
+      out = kernel.run(in, p.dims());
+      times[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    double first = times[0];
+    Arrays.sort(times);
+    Map<String, DenseTensor> result = new LinkedHashMap<>();
+    for (TensorDecl t : k.outputs()) {
+      float[] f = out.get(t.name());
+      double[] d = new double[f.length];
+      for (int i = 0; i < f.length; i++) d[i] = StorageTypes.round(t.type(), f[i]);
+      result.put(t.name(), new DenseTensor(Extents.shape(t.shape(), p.dims()), d));
+    }
+    return new Result(result, compileMillis, first, times[times.length / 2], schedule);
+  }
+
+  static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+    return f;
+  }
+
+  /** The largest |got − want| over all outputs, relative to max(1, max |want|). */
+  public static double relativeError(Map<String, DenseTensor> got, Map<String, DenseTensor> want) {
+    double worst = 0;
+    for (Map.Entry<String, DenseTensor> e : want.entrySet()) {
+      double[] w = e.getValue().data();
+      double[] g = got.get(e.getKey()).data();
+      double scale = 1;
+      for (double v : w) scale = Math.max(scale, Math.abs(v));
+      for (int i = 0; i < w.length; i++) {
+        double err = Math.abs(g[i] - w[i]) / scale;
+        if (Double.isNaN(err)) return Double.POSITIVE_INFINITY;
+        worst = Math.max(worst, err);
+      }
+    }
+    return worst;
+  }
+}
