@@ -9,7 +9,8 @@ import java.lang.invoke.MethodHandles;
 /**
  * The CPU backend: compiles a kernel (after the pass pipeline) to a hidden class of JVM bytecode
  * and returns a runnable {@link CpuKernel}. Schedule knobs: {@code threads}, {@code blockM},
- * {@code blockN}, {@code splitKv} (0: decide per run), {@code fuse} (0 to run templates unfused).
+ * {@code blockN}, {@code splitKv} (0: decide per run), {@code chunk} (steps per chunk of linear attention), {@code fuse} (0 to
+ * run templates unfused).
  */
 public final class CpuBackend {
   private CpuBackend() {}
@@ -17,7 +18,7 @@ public final class CpuBackend {
   /** The default schedule for this machine. */
   public static Schedule defaultSchedule() {
     return Schedule.of("cpu").with("threads", Runtime.getRuntime().availableProcessors()).with("blockM", 64)
-        .with("blockN", 64).with("splitKv", 0).with("fuse", 1);
+        .with("blockN", 64).with("splitKv", 0).with("fuse", 1).with("chunk", 64);
   }
 
   /** Checks a schedule's knobs against their limits. */
@@ -28,6 +29,7 @@ public final class CpuBackend {
     range(s, "blockN", 1, 4096, 64);
     range(s, "splitKv", 0, 1024, 0);
     range(s, "fuse", 0, 1, 1);
+    range(s, "chunk", 1, 1024, 64);
     for (String k : s.knobs().keySet()) {
       if (!defaultSchedule().knobs().containsKey(k)) {
         throw new ScheduleException(s, k, "is not a cpu knob (known: " + String.join(", ", defaultSchedule().knobs().keySet()) + ")");
@@ -54,7 +56,7 @@ public final class CpuBackend {
       MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
       GeneratedKernel gen = (GeneratedKernel) lookup.findConstructor(lookup.lookupClass(),
           java.lang.invoke.MethodType.methodType(void.class)).invoke();
-      return new CpuKernel(kernel, b.slots(), b.plan(), b.virtual(), gen, bytes, schedule.intKnob("threads", Runtime.getRuntime().availableProcessors()));
+      return new CpuKernel(b.kernel(), b.slots(), b.plan(), b.virtual(), gen, bytes, schedule.intKnob("threads", Runtime.getRuntime().availableProcessors()));
     } catch (Throwable e) {
       throw new IllegalStateException("generated class for kernel " + kernel.name() + " does not load: " + e, e);
     }
@@ -65,6 +67,7 @@ public final class CpuBackend {
     KernelClassBuilder b = new KernelClassBuilder(module, kernel, new Slots(kernel));
     FlashPlanner flash = schedule.intKnob("fuse", 1) == 0 ? null
         : new FlashPlanner(module, schedule.intKnob("blockM", 64), schedule.intKnob("blockN", 64), schedule.intKnob("splitKv", 0));
+    b.chunkSize(schedule.intKnob("chunk", 64));
     b.addOps(flash);
     return b;
   }

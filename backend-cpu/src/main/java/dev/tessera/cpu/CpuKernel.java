@@ -24,6 +24,7 @@ public final class CpuKernel {
   private final int threads;
   private final ForkJoinPool pool;
   private final FlashExecutor flash;
+  private final ChunkExecutor chunks;
   private final java.util.Set<String> virtual;
 
   CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, java.util.Set<String> virtual, GeneratedKernel gen, byte[] classBytes,
@@ -37,11 +38,28 @@ public final class CpuKernel {
     this.threads = threads;
     this.pool = threads == ForkJoinPool.commonPool().getParallelism() ? ForkJoinPool.commonPool() : new ForkJoinPool(threads);
     this.flash = new FlashExecutor(gen, pool, threads);
+    this.chunks = new ChunkExecutor(pool, flash.mm());
   }
 
   /** The generated class file, for inspection and determinism checks. */
   public byte[] classBytes() {
     return classBytes.clone();
+  }
+
+  /** One line per plan step: what runs fused, chunked, or as generated loop nests. */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    for (Plan p : plan) {
+      out.add(switch (p) {
+        case Plan.Run r -> "loops op" + r.id();
+        case Plan.Scan sc -> "scan (" + sc.updates().size() + " state, " + sc.body().size() + " body ops)";
+        case Plan.Flash f -> "flash attention (" + (f.spec().normalizer() < 0 ? "no normalizer" : f.spec().passes() + "-pass normalizer")
+            + ", blocks " + f.spec().blockM() + "x" + f.spec().blockN() + ")";
+        case Plan.Chunked c -> "chunked linear attention (" + c.spec().kind().name().toLowerCase(java.util.Locale.ROOT)
+            + " decay, chunk " + c.spec().chunk() + ")";
+      });
+    }
+    return out;
   }
 
   public Kernel kernel() {
@@ -73,6 +91,10 @@ public final class CpuKernel {
     Map<String, float[]> out = new LinkedHashMap<>();
     for (TensorDecl t : kernel.outputs()) out.put(t.name(), s.t[slots.tensor(t.name())]);
     return out;
+  }
+
+  private FlashExecutor.Tensors tensors(State s) {
+    return new FlashExecutor.Tensors(s.t, s.st, s.dv, s.dims, slots, new IntervalEval(s.dims, s.t, s.st, slots, inputNames()));
   }
 
   private java.util.Set<String> inputNames() {
@@ -129,8 +151,8 @@ public final class CpuKernel {
           for (Plan.Run b : sc.body()) parallel(b, s, t);
         }
       }
-      case Plan.Flash f -> flash.run(f.spec(), new FlashExecutor.Tensors(s.t, s.st, s.dv, s.dims, slots,
-          new IntervalEval(s.dims, s.t, s.st, slots, inputNames())));
+      case Plan.Flash f -> flash.run(f.spec(), tensors(s));
+      case Plan.Chunked c -> chunks.run(c.spec(), tensors(s));
     }
   }
 

@@ -77,7 +77,7 @@ final class FlashExecutor {
     };
   }
 
-  private static List<int[]> tuples(int[] ext) {
+  static List<int[]> tuples(int[] ext) {
     List<int[]> out = new ArrayList<>();
     int[] at = new int[ext.length];
     for (int e : ext) if (e == 0) return out;
@@ -125,16 +125,16 @@ final class FlashExecutor {
   }
 
   /** The flat offset of {@code a}'s element at (row, col) for the batch tuple, and its row and column strides. */
-  static int[] addressing(FlashSpec f, FlashSpec.Access a, Tensors ts, int[] batch) {
+  static int[] addressing(List<String> batchNames, FlashSpec.Access a, Tensors ts, int[] batch) {
     Map<String, Iv> env = new HashMap<>();
-    for (int i = 0; i < batch.length; i++) env.put(f.batch().get(i), Iv.point(batch[i]));
+    for (int i = 0; i < batch.length; i++) env.put(batchNames.get(i), Iv.point(batch[i]));
     env.put(a.row(), Iv.point(0));
     env.put(a.col(), Iv.point(0));
     int slot = ts.slots().tensor(a.tensor());
     int[] st = ts.st()[slot];
     int base = 0;
     for (int i = 0; i < a.subs().size(); i++) base += ts.intervals().point(a.subs().get(i), env) * st[i];
-    return new int[] {base, st[a.rowPos()], a.colPos() == st.length - 1 ? 1 : st[a.colPos()], slot};
+    return new int[] {base, st[a.rowPos()], st[a.colPos()], slot};
   }
 
   /** FULL, EMPTY or PARTIAL for a tile, from the masks' ranges over its box of indices. */

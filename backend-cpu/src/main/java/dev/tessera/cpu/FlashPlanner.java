@@ -112,7 +112,7 @@ final class FlashPlanner {
   }
 
   /** A matrix view of a read, or null when row or column is not a lone subscript or others depend on them. */
-  private static FlashSpec.Access access(String tensor, List<Expr> subs, String row, String col, List<String> batch) {
+  static FlashSpec.Access access(String tensor, List<Expr> subs, String row, String col, List<String> batch) {
     int rowPos = -1;
     int colPos = -1;
     for (int i = 0; i < subs.size(); i++) {

@@ -32,6 +32,9 @@ final class KernelClassBuilder {
   private final TileEmitter tiles;
   private final List<Plan> plan = new ArrayList<>();
   private final java.util.Set<String> virtual = new java.util.LinkedHashSet<>();
+  private final List<dev.tessera.ir.TensorDecl> extraTemps = new ArrayList<>();
+  private int chunk = 64;
+  private int chunkCount;
   private int ops;
 
   KernelClassBuilder(Module module, Kernel kernel, Slots slots) {
@@ -44,6 +47,32 @@ final class KernelClassBuilder {
     this.normalizers = new NormalizerEmitter(cw, module, owner);
     this.loops = new LoopNestCompiler(cw, slots, normalizers);
     this.tiles = new TileEmitter(cw, slots, owner);
+  }
+
+  void chunkSize(int c) {
+    chunk = c;
+  }
+
+  private ChunkPlanner.Builder chunkBuilder() {
+    return new ChunkPlanner.Builder() {
+      @Override
+      public void addTemp(dev.tessera.ir.TensorDecl t) {
+        extraTemps.add(t);
+        slots.add(t.name());
+      }
+
+      @Override
+      public Plan.Run compute(Op.Compute c) {
+        return run(c.indices(), null, name -> loops.compute(name, c, null));
+      }
+    };
+  }
+
+  /** The kernel with the temporaries the CPU plan added (decay buffers). */
+  Kernel kernel() {
+    List<dev.tessera.ir.TensorDecl> all = new ArrayList<>(kernel.tensors());
+    all.addAll(extraTemps);
+    return kernel.withTensors(all);
   }
 
   /** Temporaries that live only inside fused templates and are never allocated. */
@@ -75,7 +104,11 @@ final class KernelClassBuilder {
       case Op.Normalize n -> plan.add(run(withoutAxis(n), null, name -> loops.normalize(name, n, null)));
       case Op.Einsum e -> add(e.contraction(), flash);
       case Op.Scan s -> plan.add(scan(s));
-      case Op.RecurrentAttention r -> plan.add(scan(r.scan()));
+      case Op.RecurrentAttention r -> {
+        List<Plan> chunked = flash == null ? null : ChunkPlanner.plan(r, chunkBuilder(), chunk, chunkCount++);
+        if (chunked != null) plan.addAll(chunked);
+        else plan.add(scan(r.scan()));
+      }
       case Op.ParallelAttention a -> {
         Plan fused = flash == null ? null : flash.plan(a, tiles, normalizers);
         if (fused != null) {

@@ -34,7 +34,7 @@ final class Partial {
 
   /** Rows [r0, r0 + count) × columns [0, width) of {@code access}, copied only when columns are not contiguous. */
   private static Panel panel(FlashSpec f, FlashSpec.Access access, Tensors ts, int[] batch, int r0, int count, int width, float[] buf) {
-    int[] a = FlashExecutor.addressing(f, access, ts, batch);
+    int[] a = FlashExecutor.addressing(f.batch(), access, ts, batch);
     float[] src = ts.t()[a[3]];
     if (a[2] == 1) return new Panel(src, a[0] + r0 * a[1], a[1]);
     for (int r = 0; r < count; r++) {
@@ -166,7 +166,7 @@ final class Partial {
     } else {
       java.util.Arrays.fill(factors, 1f);
     }
-    int[] a = FlashExecutor.addressing(f, f.out(), ts, batch);
+    int[] a = FlashExecutor.addressing(f.batch(), f.out(), ts, batch);
     float[] out = ts.t()[a[3]];
     for (int r = 0; r < rows; r++) {
       int base = a[0] + (m0 + r) * a[1];

@@ -20,6 +20,9 @@ sealed interface Plan {
   /** A fused attention template, run by the {@link FlashExecutor}. */
   record Flash(FlashSpec spec) implements Plan {}
 
+  /** A recurrent template run in chunks by the {@link ChunkExecutor}. */
+  record Chunked(ChunkSpec spec) implements Plan {}
+
   /** A state update writing {@code next} from {@code state}; the executor swaps the two after every step. */
   record Update(Run run, String state, String next) {}
 }

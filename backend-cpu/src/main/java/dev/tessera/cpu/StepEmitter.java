@@ -185,15 +185,26 @@ final class StepEmitter implements ExprEmitter.Leaves {
       mv.visitVarInsn(FSTORE, scalars.get(a.target()));
       return;
     }
+    boolean exp = a.value() instanceof Expr.Call call && call.fn() == Expr.Fn.EXP;
+    Expr value = exp ? ((Expr.Call) a.value()).args().get(0) : a.value();
     int c = newLocal();
     Loops.upTo(mv, c, COLS, () -> {
       scratchAddress(a.target(), c);
       int saved = column;
       column = c;
-      em.emit(a.value(), JType.FLOAT);
+      em.emit(value, JType.FLOAT);
       column = saved;
       mv.visitInsn(FASTORE);
     });
+    if (exp) {
+      // a whole row through exp: one call that the Vector API can run lane-parallel
+      mv.visitVarInsn(ALOAD, SCRATCH);
+      em.pushInt(scratchRow.get(a.target()));
+      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitInsn(IMUL);
+      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expInPlace", "([FII)V", false);
+    }
   }
 
   private void scratchAddress(String name, int c) {
