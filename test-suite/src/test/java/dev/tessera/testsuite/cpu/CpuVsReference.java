@@ -7,7 +7,10 @@ import dev.tessera.diag.CompileException;
 import dev.tessera.diag.DiagnosticPrinter;
 import dev.tessera.diag.Sources;
 import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
+import dev.tessera.ir.TensorDecl;
+import dev.tessera.runtime.StorageTypes;
 import dev.tessera.ir.Module;
 import dev.tessera.passes.Pipeline;
 import dev.tessera.runtime.DenseTensor;
@@ -26,9 +29,14 @@ final class CpuVsReference {
   record Result(double relativeError, Map<String, float[]> cpu, Map<String, DenseTensor> ref, CpuKernel kernel) {}
 
   static Result file(String example, Map<String, Long> dims, Schedule schedule, long seed) {
+    return file(example, dims, schedule, seed, ElemType.F32);
+  }
+
+  /** As {@link #file}, with every floating-point input and output stored as {@code storage}. */
+  static Result file(String example, Map<String, Long> dims, Schedule schedule, long seed, ElemType storage) {
     Sources sources = new Sources();
     try {
-      return run(sources, Frontend.compile(sources, Path.of("..", "examples").resolve(example)), dims, schedule, seed);
+      return run(sources, Frontend.compile(sources, Path.of("..", "examples").resolve(example)), dims, schedule, seed, storage);
     } catch (CompileException e) {
       throw new AssertionError(render(sources, e));
     }
@@ -37,16 +45,18 @@ final class CpuVsReference {
   static Result text(String text, Map<String, Long> dims, Schedule schedule, long seed) {
     Sources sources = new Sources();
     try {
-      return run(sources, Frontend.compile(sources, "test.attn", text), dims, schedule, seed);
+      return run(sources, Frontend.compile(sources, "test.attn", text), dims, schedule, seed, ElemType.F32);
     } catch (CompileException e) {
       throw new AssertionError(render(sources, e));
     }
   }
 
-  private static Result run(Sources sources, Frontend.Compiled c, Map<String, Long> dims, Schedule schedule, long seed)
-      throws CompileException {
+  private static Result run(Sources sources, Frontend.Compiled c, Map<String, Long> dims, Schedule schedule, long seed,
+      ElemType storage) throws CompileException {
     Module m = Pipeline.run(c.module());
     Kernel k = m.kernels().get(0);
+    k = k.withTensors(k.tensors().stream()
+        .map(t -> t.type().isFloat() && t.role() != TensorDecl.Role.TEMP ? t.withType(storage) : t).toList());
     Inputs.Prepared p = Inputs.prepare(k, c.sourceMap(), Map.of(), dims, seed);
     Map<String, DenseTensor> ref = new Interpreter(m, c.sourceMap()).run(k, p.dims(), p.inputs());
     Map<String, float[]> in = new LinkedHashMap<>();
@@ -66,7 +76,7 @@ final class CpuVsReference {
       double scale = 1;
       for (double v : r) scale = Math.max(scale, Math.abs(v));
       for (int i = 0; i < r.length; i++) {
-        double err = Math.abs(g[i] - r[i]) / scale;
+        double err = Math.abs(StorageTypes.round(storage, g[i]) - r[i]) / scale;
         if (!(err <= worst)) worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
       }
     }

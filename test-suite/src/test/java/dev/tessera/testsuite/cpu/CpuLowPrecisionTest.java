@@ -1,0 +1,54 @@
+package dev.tessera.testsuite.cpu;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.ir.ElemType;
+import dev.tessera.runtime.DenseTensor;
+import dev.tessera.runtime.StorageTypes;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * f16 and bf16 storage with f32 accumulation, by DESIGN.md's rule: the error is at most twice that
+ * of storing the exact result in the same precision (plus f32 round-off), and never above 1e-2
+ * (f16) or 2e-2 (bf16) on unit-scale inputs.
+ */
+class CpuLowPrecisionTest {
+  static {
+    System.setProperty("tessera.cpu.vector", "false");
+  }
+
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    String[] files = {"attention/mha.attn", "attention/mha_causal.attn", "attention/softcap.attn", "attention/alibi.attn",
+        "attention/sigmoid.attn", "attention/gla.attn", "attention/mamba2_ssd.attn", "einsum/gated_mlp.attn"};
+    for (String f : files) for (ElemType t : new ElemType[] {ElemType.F16, ElemType.BF16}) b.add(Arguments.of(f, t));
+    return b.build();
+  }
+
+  private static final Map<String, Long> DIMS = Map.of("B", 1L, "H", 2L, "M", 33L, "N", 77L, "D", 16L, "E", 8L, "T", 45L,
+      "Dm", 16L, "F", 24L);
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void withinTheLowPrecisionBound(String file, ElemType storage) {
+    Map<String, Long> dims = new java.util.HashMap<>(DIMS);
+    dims.keySet().retainAll(file.contains("gated") ? java.util.Set.of("T", "Dm", "F")
+        : file.contains("gla") || file.contains("mamba") ? java.util.Set.of("B", "H", "T", "D", "E")
+        : java.util.Set.of("B", "H", "M", "N", "D", "E"));
+    CpuVsReference.Result r = CpuVsReference.file(file, dims, CpuBackend.defaultSchedule(), 3, storage);
+    double naive = 0;
+    for (DenseTensor t : r.ref().values()) {
+      double scale = 1;
+      for (double v : t.data()) scale = Math.max(scale, Math.abs(v));
+      for (double v : t.data()) naive = Math.max(naive, Math.abs(StorageTypes.round(storage, v) - v) / scale);
+    }
+    double cap = storage == ElemType.F16 ? 1e-2 : 2e-2;
+    assertWithMessage(file + " " + storage + " (naive storage error " + naive + ")").that(r.relativeError())
+        .isAtMost(Math.min(cap, 2 * naive + 1e-5));
+  }
+}
