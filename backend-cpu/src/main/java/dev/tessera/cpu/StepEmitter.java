@@ -157,6 +157,19 @@ final class StepEmitter implements ExprEmitter.Leaves {
 
   /** x[rowOff + c] = visible ? p[c] : 0 (or 0 everywhere for a row with nothing visible). */
   private void writeWeights(boolean zeros) {
+    Label done = new Label();
+    if (!zeros) {
+      Label masked = new Label();
+      mv.visitVarInsn(ALOAD, VIS);
+      mv.visitJumpInsn(IFNONNULL, masked);
+      rowArray("p");
+      mv.visitVarInsn(ALOAD, X);
+      mv.visitVarInsn(ILOAD, ROW_OFF);
+      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+      mv.visitJumpInsn(GOTO, done);
+      mv.visitLabel(masked);
+    }
     int c = newLocal();
     Loops.upTo(mv, c, COLS, () -> {
       mv.visitVarInsn(ALOAD, X);
@@ -177,6 +190,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
       }
       mv.visitInsn(FASTORE);
     });
+    mv.visitLabel(done);
   }
 
   private void assign(NormalizerDef.Assign a) {
@@ -252,6 +266,39 @@ final class StepEmitter implements ExprEmitter.Leaves {
   }
 
   private void rowReduce(Expr.RowReduce r) {
+    if (r.body() instanceof Expr.Var v && vectors.contains(v.name())) {
+      // a reduction of a stored row: a library call when every column is visible
+      Label masked = new Label();
+      Label done = new Label();
+      mv.visitVarInsn(ALOAD, VIS);
+      mv.visitJumpInsn(IFNONNULL, masked);
+      em.pushInt(r.kind().ordinal() == ReduceKind.MAX.ordinal() ? 0 : r.kind() == ReduceKind.SUM ? 1 : 2);
+      rowArray(v.name());
+      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "reduce", "(I[FII)F", false);
+      mv.visitJumpInsn(GOTO, done);
+      mv.visitLabel(masked);
+      maskedReduce(r);
+      mv.visitLabel(done);
+      return;
+    }
+    maskedReduce(r);
+  }
+
+  /** Pushes the array and offset where vector {@code name}'s row starts. */
+  private void rowArray(String name) {
+    if (name.equals("x")) {
+      mv.visitVarInsn(ALOAD, X);
+      mv.visitVarInsn(ILOAD, ROW_OFF);
+    } else {
+      mv.visitVarInsn(ALOAD, SCRATCH);
+      em.pushInt(scratchRow.get(name));
+      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitInsn(IMUL);
+    }
+  }
+
+  private void maskedReduce(Expr.RowReduce r) {
     int acc = newLocal();
     int c = newLocal();
     em.pushFloat((float) r.kind().identity());

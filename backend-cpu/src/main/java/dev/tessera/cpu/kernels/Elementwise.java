@@ -11,6 +11,14 @@ public final class Elementwise {
 
   private Elementwise() {}
 
+  /** The maximum, sum or minimum of a[off .. off+len) ({@code kind}: 0 max, 1 sum, 2 min); the identity when empty. */
+  public static float reduce(int kind, float[] a, int off, int len) {
+    if (VECTOR) return VectorElementwise.reduce(kind, a, off, len);
+    float acc = kind == 0 ? Float.NEGATIVE_INFINITY : kind == 1 ? 0f : Float.POSITIVE_INFINITY;
+    for (int i = off; i < off + len; i++) acc = kind == 0 ? Math.max(acc, a[i]) : kind == 1 ? acc + a[i] : Math.min(acc, a[i]);
+    return acc;
+  }
+
   /** a[off .. off+len) = exp(a[off .. off+len)). */
   public static void expInPlace(float[] a, int off, int len) {
     if (VECTOR) {

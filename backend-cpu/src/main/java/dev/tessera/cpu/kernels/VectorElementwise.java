@@ -10,6 +10,21 @@ final class VectorElementwise {
 
   private VectorElementwise() {}
 
+  static float reduce(int kind, float[] a, int off, int len) {
+    VectorOperators.Associative op = kind == 0 ? VectorOperators.MAX : kind == 1 ? VectorOperators.ADD : VectorOperators.MIN;
+    float identity = kind == 0 ? Float.NEGATIVE_INFINITY : kind == 1 ? 0f : Float.POSITIVE_INFINITY;
+    FloatVector acc = FloatVector.broadcast(S, identity);
+    int i = 0;
+    int bound = S.loopBound(len);
+    for (; i < bound; i += S.length()) acc = acc.lanewise(op, FloatVector.fromArray(S, a, off + i));
+    float r = acc.reduceLanes(op);
+    for (; i < len; i++) {
+      float x = a[off + i];
+      r = kind == 0 ? Math.max(r, x) : kind == 1 ? r + x : Math.min(r, x);
+    }
+    return r;
+  }
+
   static void expInPlace(float[] a, int off, int len) {
     int i = 0;
     int bound = S.loopBound(len);
