@@ -80,13 +80,33 @@ final class FlashPlanner {
       passes = analysis.passes();
       combinable = analysis.combinable();
     }
-    int tile = tiles.add(a, batch, m, n);
+    Expr alpha = foldableScale(a);
+    int skip = alpha == null ? 0 : 1;
+    boolean identity = a.modifiers().size() == skip && a.normalize().map(x -> x.mask().isEmpty()
+        && x.input() instanceof Expr.Read r && r.tensor().equals(skip == 0 ? score.out() : a.modifiers().get(0).out())).orElse(skip == 0);
+    int tile = tiles.add(a, batch, m, n, skip);
     List<Expr> batchExtents = batch.stream().map(b -> extent(score, b)).toList();
     Expr eExtent = agg.indices().stream().filter(iv -> iv.name().equals(e)).findFirst().orElseThrow().extent();
     List<Expr> modMasks = a.modifiers().stream().map(c -> c.mask().orElse(null)).toList();
-    return new Plan.Flash(new FlashSpec(tile, normId, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
+    return new Plan.Flash(new FlashSpec(tile, identity, alpha == null ? Expr.Const.of(1) : alpha, normId, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
         extent(score, n), score.reduce().get(0).extent(), eExtent, q, k, v, o,
         a.normalize().flatMap(Op.Normalize::mask).orElse(null), modMasks, blockM, blockN, splitKv));
+  }
+
+  /**
+   * A first modifier {@code c * S} with {@code c} built from constants and dimensions only (the
+   * usual 1/√D) can be applied as the score product's alpha; returns c, or null.
+   */
+  private static Expr foldableScale(Op.ParallelAttention a) {
+    if (a.modifiers().isEmpty() || a.modifiers().get(0).mask().isPresent()) return null;
+    Op.Compute first = a.modifiers().get(0);
+    if (!(first.body() instanceof Expr.Binary b) || b.op() != Expr.BinOp.MUL) return null;
+    Expr read = b.right() instanceof Expr.Read ? b.right() : b.left();
+    Expr scale = read == b.right() ? b.left() : b.right();
+    boolean identityRead = read instanceof Expr.Read r && r.tensor().equals(a.score().out())
+        && r.indices().equals(first.indices().stream().map(iv -> (Expr) iv.ref()).toList());
+    boolean constant = Exprs.reads(scale).isEmpty() && Exprs.indices(scale).isEmpty();
+    return identityRead && constant ? scale : null;
   }
 
   private static String lastTemp(Op.ParallelAttention a) {

@@ -4,12 +4,15 @@ import dev.tessera.ir.Expr;
 import java.util.List;
 
 /**
- * Everything the fused attention executor needs about one template: the index roles (batch
+ * Everything the fused attention executor needs about one template: the scale folded into the
+ * score product ({@code alpha}), whether the tile code has nothing to do, the index roles (batch
  * indices, query row {@code m}, key {@code n}, contraction {@code d}, value column {@code e}), how
  * Q, K, V and O are addressed, the generated tile and normalizer, and the block sizes.
  */
 record FlashSpec(
     int tile,
+    boolean tileIsIdentity,
+    Expr alpha,
     int normalizer,
     int stateVars,
     int scratchRows,

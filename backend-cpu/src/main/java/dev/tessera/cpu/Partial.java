@@ -61,6 +61,7 @@ final class Partial {
     byte[] vis = new byte[rows * bn];
     float[] scratch = new float[Math.max(1, f.scratchRows()) * bn];
     float[] frozen = f.passes() == 2 ? new float[state.length] : null;
+    float alpha = (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims());
     for (int pass = f.passes() == 2 ? 0 : 1; pass <= 1; pass++) {
       if (pass == 1 && frozen != null) System.arraycopy(state, 0, frozen, 0, state.length);
       for (int nb = nb0; nb < nb1; nb++) {
@@ -70,8 +71,8 @@ final class Partial {
         if (cov == Coverage.EMPTY) continue;
         boolean full = cov == Coverage.FULL;
         Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
-        mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), 1f, false);
-        gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
+        mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), alpha, false);
+        if (!f.tileIsIdentity()) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
         byte[] v = f.normalizeMask() != null && !full ? vis : null;
         if (norm) {
           if (frozen == null) {
@@ -118,7 +119,8 @@ final class Partial {
       Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
       if (cov == Coverage.EMPTY) continue;
       Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
-      mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), 1f, false);
+      mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(),
+          (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims()), false);
       gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, cov == Coverage.FULL);
       for (int r = 0; r < rows; r++) {
         System.arraycopy(s, r * bn, row, r * n + n0, cols);

@@ -41,12 +41,17 @@ final class TileEmitter {
     return count;
   }
 
-  /** Emits the tile method of template {@code a}; {@code batch} are the batch index names in order. */
-  int add(Op.ParallelAttention a, List<String> batch, String row, String key) {
+  /**
+   * Emits the tile method of template {@code a}; {@code batch} are the batch index names in order.
+   * The first {@code skip} modifiers are applied elsewhere (a constant scale folded into the score
+   * product), so the tile starts from their result.
+   */
+  int add(Op.ParallelAttention a, List<String> batch, String row, String key, int skip) {
     int id = count++;
     OpMethod m = new OpMethod(cw, "tile" + id, DESC, 12, slots).params(5, 6, 7);
+    List<Op.Compute> mods = a.modifiers().subList(skip, a.modifiers().size());
     List<Expr> used = new ArrayList<>();
-    for (Op.Compute c : a.modifiers()) {
+    for (Op.Compute c : mods) {
       used.add(c.body());
       c.mask().ifPresent(used::add);
     }
@@ -78,13 +83,13 @@ final class TileEmitter {
       m.mv.visitVarInsn(ILOAD, r);
       m.mv.visitInsn(IADD);
       m.mv.visitVarInsn(ISTORE, mi);
-      Loops.upTo(m.mv, c, COLS, () -> element(m, a, value, r, c, ni, at));
+      Loops.upTo(m.mv, c, COLS, () -> element(m, a, mods, value, r, c, ni, at));
     });
     m.finish();
     return id;
   }
 
-  private void element(OpMethod m, Op.ParallelAttention a, int value, int r, int c, int ni, int at) {
+  private void element(OpMethod m, Op.ParallelAttention a, List<Op.Compute> mods, int value, int r, int c, int ni, int at) {
     var mv = m.mv;
     mv.visitVarInsn(ILOAD, N0);
     mv.visitVarInsn(ILOAD, c);
@@ -100,7 +105,7 @@ final class TileEmitter {
     mv.visitVarInsn(ILOAD, at);
     mv.visitInsn(FALOAD);
     mv.visitVarInsn(FSTORE, value);
-    for (Op.Compute mod : a.modifiers()) {
+    for (Op.Compute mod : mods) {
       maskedValue(m, mod.body(), mod.mask().orElse(null), value);
     }
     if (a.normalize().isPresent()) {
