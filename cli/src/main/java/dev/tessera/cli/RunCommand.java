@@ -105,8 +105,10 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       ElemType storage = storageType();
+      long sourceStart = System.nanoTime();
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
+      double frontMillis = (System.nanoTime() - sourceStart) / 1e6;
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
       if (storage != null) kernel = withStorage(kernel, storage);
       if (!java.util.List.of("ref", "cpu", "cuda", "mesh").contains(target)) {
@@ -123,11 +125,11 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Map<String, DenseTensor> outputs = ref.run(kernel, prepared.dims(), prepared.inputs());
         double ms = (System.nanoTime() - start) / 1e6;
-        report = new Summary.Report(kernel, prepared.dims(), target, null, -1, ms, ms, 1, outputs, Double.NaN);
+        report = new Summary.Report(kernel, prepared.dims(), target, null, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
       } else {
         CpuRun.Result r = CpuRun.run(module, kernel, prepared, schedule, repeat);
         double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
-        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), r.compileMillis(), r.firstMillis(),
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), frontMillis, r.compileMillis(), r.firstMillis(),
             r.medianMillis(), repeat, r.outputs(), err);
       }
       List<Path> written = write(report.outputs());
