@@ -27,7 +27,14 @@ public final class OnlineAnalysis {
   /** The verdict: passes needed, whether partial states can be combined, and why. */
   public record Result(int passes, boolean combinable, String reason) {}
 
+  private static final java.util.Map<NormalizerDef, Result> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The verdict for {@code def}; normalizers are values, so each is analysed once per JVM. */
   public static Result analyse(NormalizerDef def) {
+    return CACHE.computeIfAbsent(def, OnlineAnalysis::compute);
+  }
+
+  private static Result compute(NormalizerDef def) {
     if (def.stateless()) return new Result(1, true, "no state: an elementwise map of the scores");
     NormalizerEval eval = new NormalizerEval(def);
     SplittableRandom rnd = new SplittableRandom(20250611);
