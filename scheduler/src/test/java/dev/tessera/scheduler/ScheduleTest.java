@@ -16,6 +16,19 @@ class ScheduleTest {
   }
 
   @Test
+  void everyTargetsScheduleRoundTrips() {
+    for (String text : new String[] {
+        "cpu{blockM=64, blockN=64, chunk=64, fuse=1, splitKv=0, threads=8}",
+        "cuda{blockM=128, blockN=64, registers=168, stages=2, threads=128}",
+        "mesh{algorithm=meshgemm, colours=6, gridX=512, gridY=512}"}) {
+      Schedule s = Schedule.parse(text);
+      assertThat(s.toString()).isEqualTo(text);
+      assertThat(Schedule.parse(s.toString())).isEqualTo(s);
+    }
+    assertThat(Schedule.parse("  mesh{ gridY = 4,gridX=4 , algorithm=summa }")).isEqualTo(Schedule.parse("mesh{algorithm=summa, gridX=4, gridY=4}"));
+  }
+
+  @Test
   void rejectsMalformedText() {
     assertThrows(IllegalArgumentException.class, () -> Schedule.parse("cpu blockM=4"));
     assertThrows(IllegalArgumentException.class, () -> Schedule.parse("cpu{blockM}"));
