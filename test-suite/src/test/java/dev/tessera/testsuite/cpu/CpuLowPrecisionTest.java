@@ -18,9 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (f16) or 2e-2 (bf16) on unit-scale inputs.
  */
 class CpuLowPrecisionTest {
-  static {
-    System.setProperty("tessera.cpu.vector", "false");
-  }
 
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> b = Stream.builder();

@@ -12,9 +12,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** How the CPU backend runs each kind of kernel, and that each way agrees with the reference. */
 class CpuPlanTest {
-  static {
-    System.setProperty("tessera.cpu.vector", "false");
-  }
 
   private static final Map<String, Long> SMALL = Map.of("B", 1L, "H", 2L, "M", 33L, "N", 77L, "D", 8L, "E", 4L);
 

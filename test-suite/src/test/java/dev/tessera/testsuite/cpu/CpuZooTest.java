@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every zoo file on the CPU backend against the reference interpreter, f32, awkward shapes, several schedules. */
 class CpuZooTest {
-  static { System.setProperty("tessera.cpu.vector", "false"); }
   private static final double TOLERANCE = 1e-4;
 
   static Stream<Arguments> cases() {
