@@ -199,6 +199,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
       mv.visitVarInsn(FSTORE, scalars.get(a.target()));
       return;
     }
+    if (shiftedExp(a)) return;
     boolean exp = a.value() instanceof Expr.Call call && call.fn() == Expr.Fn.EXP;
     Expr value = exp ? ((Expr.Call) a.value()).args().get(0) : a.value();
     int c = newLocal();
@@ -219,6 +220,22 @@ final class StepEmitter implements ExprEmitter.Leaves {
       mv.visitVarInsn(ILOAD, COLS);
       mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expInPlace", "([FII)V", false);
     }
+  }
+
+  /**
+   * {@code v = exp(w - s)} with w a stored row and s one value per row (the softmax weights): one
+   * library call over the row. Columns that are not visible get values too; nothing reads them.
+   */
+  private boolean shiftedExp(NormalizerDef.Assign a) {
+    if (!(a.value() instanceof Expr.Call call) || call.fn() != Expr.Fn.EXP) return false;
+    if (!(call.args().get(0) instanceof Expr.Binary b) || b.op() != Expr.BinOp.SUB) return false;
+    if (!(b.left() instanceof Expr.Var w) || !vectors.contains(w.name()) || isVector(b.right(), vectors)) return false;
+    rowArray(w.name());
+    em.emit(b.right(), JType.FLOAT);
+    rowArray(a.target());
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expShifted", "([FIF[FII)V", false);
+    return true;
   }
 
   private void scratchAddress(String name, int c) {

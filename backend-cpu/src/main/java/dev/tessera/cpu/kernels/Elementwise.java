@@ -19,6 +19,15 @@ public final class Elementwise {
     return acc;
   }
 
+  /** dst[dOff + i] = exp(src[sOff + i] - shift) for i in [0, len): the softmax's weights. */
+  public static void expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
+    if (VECTOR) {
+      VectorElementwise.expShifted(src, sOff, shift, dst, dOff, len);
+      return;
+    }
+    for (int i = 0; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
+  }
+
   /** a[off .. off+len) = exp(a[off .. off+len)). */
   public static void expInPlace(float[] a, int off, int len) {
     if (VECTOR) {

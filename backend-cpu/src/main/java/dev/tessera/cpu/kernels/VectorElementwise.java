@@ -25,6 +25,16 @@ final class VectorElementwise {
     return r;
   }
 
+  static void expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
+    FloatVector sv = FloatVector.broadcast(S, shift);
+    int i = 0;
+    int bound = S.loopBound(len);
+    for (; i < bound; i += S.length()) {
+      FloatVector.fromArray(S, src, sOff + i).sub(sv).lanewise(VectorOperators.EXP).intoArray(dst, dOff + i);
+    }
+    for (; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
+  }
+
   static void expInPlace(float[] a, int off, int len) {
     int i = 0;
     int bound = S.loopBound(len);
