@@ -82,13 +82,14 @@ final class FlashPlanner {
     }
     Expr alpha = foldableScale(a);
     int skip = alpha == null ? 0 : 1;
-    boolean identity = a.modifiers().size() == skip && a.normalize().map(x -> x.mask().isEmpty()
-        && x.input() instanceof Expr.Read r && r.tensor().equals(skip == 0 ? score.out() : a.modifiers().get(0).out())).orElse(skip == 0);
+    boolean identityWhenFull = a.modifiers().size() == skip && a.normalize().map(x ->
+        x.input() instanceof Expr.Read r && r.tensor().equals(skip == 0 ? score.out() : a.modifiers().get(0).out())).orElse(skip == 0);
+    boolean identity = identityWhenFull && a.normalize().map(x -> x.mask().isEmpty()).orElse(true);
     int tile = tiles.add(a, batch, m, n, skip);
     List<Expr> batchExtents = batch.stream().map(b -> extent(score, b)).toList();
     Expr eExtent = agg.indices().stream().filter(iv -> iv.name().equals(e)).findFirst().orElseThrow().extent();
     List<Expr> modMasks = a.modifiers().stream().map(c -> c.mask().orElse(null)).toList();
-    return new Plan.Flash(new FlashSpec(tile, identity, alpha == null ? Expr.Const.of(1) : alpha, normId, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
+    return new Plan.Flash(new FlashSpec(tile, identity, identityWhenFull, alpha == null ? Expr.Const.of(1) : alpha, normId, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
         extent(score, n), score.reduce().get(0).extent(), eExtent, q, k, v, o,
         a.normalize().flatMap(Op.Normalize::mask).orElse(null), modMasks, blockM, blockN, splitKv));
   }

@@ -5,13 +5,15 @@ import java.util.List;
 
 /**
  * Everything the fused attention executor needs about one template: the scale folded into the
- * score product ({@code alpha}), whether the tile code has nothing to do, the index roles (batch
+ * score product ({@code alpha}), whether the tile code has nothing to do (always, or on tiles the
+ * mask fully covers), the index roles (batch
  * indices, query row {@code m}, key {@code n}, contraction {@code d}, value column {@code e}), how
  * Q, K, V and O are addressed, the generated tile and normalizer, and the block sizes.
  */
 record FlashSpec(
     int tile,
     boolean tileIsIdentity,
+    boolean tileIsIdentityWhenFull,
     Expr alpha,
     int normalizer,
     int stateVars,

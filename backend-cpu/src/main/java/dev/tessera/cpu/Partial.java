@@ -72,7 +72,7 @@ final class Partial {
         boolean full = cov == Coverage.FULL;
         Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
         mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), alpha, false);
-        if (!f.tileIsIdentity()) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
+        if (!f.tileIsIdentity() && !(full && f.tileIsIdentityWhenFull())) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
         byte[] v = f.normalizeMask() != null && !full ? vis : null;
         if (norm) {
           if (frozen == null) {

@@ -33,6 +33,9 @@ final class StepEmitter implements ExprEmitter.Leaves {
   private static final int SCRATCH = 9;
   private static final int R = 10;
   private static final int ROW_OFF = 11;
+  private static final int ROW_BASE = 12;
+  private static final int RUN = 13;
+  private static final int MASKED = 14;
 
   private final NormalizerDef def;
   private final MethodVisitor mv;
@@ -40,7 +43,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
   private final Set<String> vectors;
   private final Map<String, Integer> scratchRow = new HashMap<>();
   private final Map<String, Integer> scalars = new HashMap<>();
-  private int next = 12;
+  private int next = 15;
   private int column = -1;
 
   StepEmitter(ClassWriter cw, NormalizerDef def, String name) {
@@ -86,12 +89,20 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitVarInsn(ILOAD, LD);
     mv.visitInsn(IMUL);
     mv.visitInsn(IADD);
-    mv.visitVarInsn(ISTORE, ROW_OFF);
+    mv.visitVarInsn(ISTORE, ROW_BASE);
+    findRun();
     Label visible = new Label();
     Label done = new Label();
-    anyVisible(visible);
+    mv.visitVarInsn(ILOAD, RUN);
+    mv.visitJumpInsn(IFGT, visible);
     storeRescale(() -> mv.visitInsn(FCONST_1));
-    writeWeights(true);
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitInsn(IADD);
+    mv.visitInsn(FCONST_0);
+    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
     mv.visitJumpInsn(GOTO, done);
     mv.visitLabel(visible);
     for (int k = 0; k < def.state().size(); k++) {
@@ -108,8 +119,49 @@ final class StepEmitter implements ExprEmitter.Leaves {
       mv.visitInsn(FASTORE);
     }
     storeRescale(() -> mv.visitVarInsn(FLOAD, scalars.get("rescale")));
-    writeWeights(false);
+    writeWeights();
     mv.visitLabel(done);
+  }
+
+  /**
+   * Sets ROW_OFF, RUN (columns to process) and MASKED for the row: all columns when nothing is
+   * masked; the contiguous run of visible columns when there is one (processed as unmasked);
+   * otherwise all columns with the mask checked per column.
+   */
+  private void findRun() {
+    Label masked = new Label();
+    Label set = new Label();
+    Label end = new Label();
+    mv.visitInsn(ICONST_0);
+    mv.visitVarInsn(ISTORE, MASKED);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ISTORE, ROW_OFF);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitVarInsn(ISTORE, RUN);
+    mv.visitVarInsn(ALOAD, VIS);
+    mv.visitJumpInsn(IFNULL, end);
+    mv.visitVarInsn(ALOAD, VIS);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/Rows", "visibleRun", "([BII)I", false);
+    mv.visitInsn(DUP);
+    mv.visitJumpInsn(IFLT, masked);
+    mv.visitInsn(DUP);
+    em.pushInt(16);
+    mv.visitInsn(IUSHR);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, ROW_OFF);
+    em.pushInt(0xFFFF);
+    mv.visitInsn(IAND);
+    mv.visitVarInsn(ISTORE, RUN);
+    mv.visitJumpInsn(GOTO, end);
+    mv.visitLabel(masked);
+    mv.visitInsn(POP);
+    mv.visitInsn(ICONST_1);
+    mv.visitVarInsn(ISTORE, MASKED);
+    mv.visitLabel(set);
+    mv.visitLabel(end);
   }
 
   private void storeRescale(Loops.Body value) {
@@ -117,24 +169,6 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitVarInsn(ILOAD, R);
     value.emit();
     mv.visitInsn(FASTORE);
-  }
-
-  /** Jumps to {@code visible} when some column of the row is visible. */
-  private void anyVisible(Label visible) {
-    int c = newLocal();
-    Label check = new Label();
-    mv.visitVarInsn(ALOAD, VIS);
-    mv.visitJumpInsn(IFNONNULL, check);
-    mv.visitVarInsn(ILOAD, COLS);
-    mv.visitJumpInsn(IFGT, visible);
-    Label none = new Label();
-    mv.visitJumpInsn(GOTO, none);
-    mv.visitLabel(check);
-    Loops.upTo(mv, c, COLS, () -> {
-      loadVis(c);
-      mv.visitJumpInsn(IFNE, visible);
-    });
-    mv.visitLabel(none);
   }
 
   private void loadVis(int c) {
@@ -148,46 +182,47 @@ final class StepEmitter implements ExprEmitter.Leaves {
   /** Jumps to {@code hidden} when column {@code c} is not visible. */
   private void ifHidden(int c, Label hidden) {
     Label visible = new Label();
-    mv.visitVarInsn(ALOAD, VIS);
-    mv.visitJumpInsn(IFNULL, visible);
+    mv.visitVarInsn(ILOAD, MASKED);
+    mv.visitJumpInsn(IFEQ, visible);
     loadVis(c);
     mv.visitJumpInsn(IFEQ, hidden);
     mv.visitLabel(visible);
   }
 
-  /** x[rowOff + c] = visible ? p[c] : 0 (or 0 everywhere for a row with nothing visible). */
-  private void writeWeights(boolean zeros) {
+  /** Writes the row's weights: p on the processed columns (0 where masked), 0 on the others. */
+  private void writeWeights() {
+    Label masked = new Label();
     Label done = new Label();
-    if (!zeros) {
-      Label masked = new Label();
-      mv.visitVarInsn(ALOAD, VIS);
-      mv.visitJumpInsn(IFNONNULL, masked);
-      rowArray("p");
-      mv.visitVarInsn(ALOAD, X);
-      mv.visitVarInsn(ILOAD, ROW_OFF);
-      mv.visitVarInsn(ILOAD, COLS);
-      mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
-      mv.visitJumpInsn(GOTO, done);
-      mv.visitLabel(masked);
-    }
+    mv.visitVarInsn(ILOAD, MASKED);
+    mv.visitJumpInsn(IFNE, masked);
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitInsn(IADD);
+    mv.visitInsn(FCONST_0);
+    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+    rowArray("p");
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_OFF);
+    mv.visitVarInsn(ILOAD, RUN);
+    mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+    mv.visitJumpInsn(GOTO, done);
+    mv.visitLabel(masked);
     int c = newLocal();
     Loops.upTo(mv, c, COLS, () -> {
       mv.visitVarInsn(ALOAD, X);
       mv.visitVarInsn(ILOAD, ROW_OFF);
       mv.visitVarInsn(ILOAD, c);
       mv.visitInsn(IADD);
-      if (zeros) {
-        mv.visitInsn(FCONST_0);
-      } else {
-        Label hidden = new Label();
-        Label store = new Label();
-        ifHidden(c, hidden);
-        loadScratch("p", c);
-        mv.visitJumpInsn(GOTO, store);
-        mv.visitLabel(hidden);
-        mv.visitInsn(FCONST_0);
-        mv.visitLabel(store);
-      }
+      Label hidden = new Label();
+      Label store = new Label();
+      ifHidden(c, hidden);
+      loadScratch("p", c);
+      mv.visitJumpInsn(GOTO, store);
+      mv.visitLabel(hidden);
+      mv.visitInsn(FCONST_0);
+      mv.visitLabel(store);
       mv.visitInsn(FASTORE);
     });
     mv.visitLabel(done);
@@ -203,7 +238,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     boolean exp = a.value() instanceof Expr.Call call && call.fn() == Expr.Fn.EXP;
     Expr value = exp ? ((Expr.Call) a.value()).args().get(0) : a.value();
     int c = newLocal();
-    Loops.upTo(mv, c, COLS, () -> {
+    Loops.upTo(mv, c, RUN, () -> {
       scratchAddress(a.target(), c);
       int saved = column;
       column = c;
@@ -217,7 +252,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
       em.pushInt(scratchRow.get(a.target()));
       mv.visitVarInsn(ILOAD, COLS);
       mv.visitInsn(IMUL);
-      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitVarInsn(ILOAD, RUN);
       mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expInPlace", "([FII)V", false);
     }
   }
@@ -233,7 +268,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     rowArray(w.name());
     em.emit(b.right(), JType.FLOAT);
     rowArray(a.target());
-    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitVarInsn(ILOAD, RUN);
     mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expShifted", "([FIF[FII)V", false);
     return true;
   }
@@ -287,11 +322,11 @@ final class StepEmitter implements ExprEmitter.Leaves {
       // a reduction of a stored row: a library call when every column is visible
       Label masked = new Label();
       Label done = new Label();
-      mv.visitVarInsn(ALOAD, VIS);
-      mv.visitJumpInsn(IFNONNULL, masked);
-      em.pushInt(r.kind().ordinal() == ReduceKind.MAX.ordinal() ? 0 : r.kind() == ReduceKind.SUM ? 1 : 2);
+      mv.visitVarInsn(ILOAD, MASKED);
+      mv.visitJumpInsn(IFNE, masked);
+      em.pushInt(r.kind() == ReduceKind.MAX ? 0 : r.kind() == ReduceKind.SUM ? 1 : 2);
       rowArray(v.name());
-      mv.visitVarInsn(ILOAD, COLS);
+      mv.visitVarInsn(ILOAD, RUN);
       mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "reduce", "(I[FII)F", false);
       mv.visitJumpInsn(GOTO, done);
       mv.visitLabel(masked);
@@ -320,7 +355,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     int c = newLocal();
     em.pushFloat((float) r.kind().identity());
     mv.visitVarInsn(FSTORE, acc);
-    Loops.upTo(mv, c, COLS, () -> {
+    Loops.upTo(mv, c, RUN, () -> {
       Label hidden = new Label();
       ifHidden(c, hidden);
       int saved = column;

@@ -10,18 +10,39 @@ final class VectorElementwise {
 
   private VectorElementwise() {}
 
+  /** The operator must be a constant at each call site for C2 to intrinsify it, hence one method per kind. */
   static float reduce(int kind, float[] a, int off, int len) {
-    VectorOperators.Associative op = kind == 0 ? VectorOperators.MAX : kind == 1 ? VectorOperators.ADD : VectorOperators.MIN;
-    float identity = kind == 0 ? Float.NEGATIVE_INFINITY : kind == 1 ? 0f : Float.POSITIVE_INFINITY;
-    FloatVector acc = FloatVector.broadcast(S, identity);
+    return switch (kind) {
+      case 0 -> max(a, off, len);
+      case 1 -> sum(a, off, len);
+      default -> min(a, off, len);
+    };
+  }
+
+  private static float max(float[] a, int off, int len) {
+    FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     int i = 0;
-    int bound = S.loopBound(len);
-    for (; i < bound; i += S.length()) acc = acc.lanewise(op, FloatVector.fromArray(S, a, off + i));
-    float r = acc.reduceLanes(op);
-    for (; i < len; i++) {
-      float x = a[off + i];
-      r = kind == 0 ? Math.max(r, x) : kind == 1 ? r + x : Math.min(r, x);
-    }
+    for (int bound = S.loopBound(len); i < bound; i += S.length()) acc = acc.max(FloatVector.fromArray(S, a, off + i));
+    float r = acc.reduceLanes(VectorOperators.MAX);
+    for (; i < len; i++) r = Math.max(r, a[off + i]);
+    return r;
+  }
+
+  private static float sum(float[] a, int off, int len) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = S.loopBound(len); i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, a, off + i));
+    float r = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) r += a[off + i];
+    return r;
+  }
+
+  private static float min(float[] a, int off, int len) {
+    FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    int i = 0;
+    for (int bound = S.loopBound(len); i < bound; i += S.length()) acc = acc.min(FloatVector.fromArray(S, a, off + i));
+    float r = acc.reduceLanes(VectorOperators.MIN);
+    for (; i < len; i++) r = Math.min(r, a[off + i]);
     return r;
   }
 
