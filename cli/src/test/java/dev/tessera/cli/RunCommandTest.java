@@ -832,7 +832,7 @@ class RunCommandTest {
   @Test
   void noCommandIsAUsageError() {
     CliRun r = CliRun.of().assertUsageError();
-    assertThat(r.err()).contains("check, ir, run or profiles");
+    assertThat(r.err()).contains("check, ir, run, profiles or bench");
   }
 
   @Test

@@ -1,0 +1,56 @@
+package dev.tessera.bench;
+
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * Wall-clock timing shared by every implementation. Warm-up is measured in time rather than runs: the first run pays
+ * class loading and the first JIT compilations, and a freshly generated kernel needs roughly ten fast runs before C2
+ * has compiled its hot loops, so a fixed small number of runs would time the JIT. Slow runs warm up within themselves
+ * (on-stack replacement), so for them the time budget ends the warm-up after the second run.
+ */
+final class Timing {
+  private Timing() {}
+
+  /**
+   * Warm up: the first run, then runs until {@code warmupNanos} have passed since it ended (at least one more). Timed:
+   * at least {@code minRuns} runs, continuing while less than {@code minTimedNanos} have passed, at most {@code maxRuns}.
+   */
+  record Policy(long warmupNanos, int minRuns, long minTimedNanos, int maxRuns) {
+    Policy {
+      if (warmupNanos < 0 || minRuns < 1 || minTimedNanos < 0 || maxRuns < minRuns) throw new IllegalArgumentException("bad timing policy");
+    }
+  }
+
+  /** The full suite: 2 s of warm-up, then the median of at least 5 runs and 1 s. */
+  static final Policy FULL = new Policy(2_000_000_000L, 5, 1_000_000_000L, 50);
+  /** {@code --quick}: 1 s of warm-up, then the median of at least 3 runs and 0.3 s. */
+  static final Policy QUICK = new Policy(1_000_000_000L, 3, 300_000_000L, 30);
+
+  /** The median time of the timed runs, their number, and the output of the last run. */
+  record Measurement(double medianMillis, int runs, float[] output) {}
+
+  static Measurement measure(Supplier<float[]> body, Policy p) {
+    float[] output = body.get();
+    long warm = System.nanoTime();
+    do {
+      output = body.get();
+    } while (System.nanoTime() - warm < p.warmupNanos());
+    double[] ms = new double[p.maxRuns()];
+    int n = 0;
+    long start = System.nanoTime();
+    while (n < p.maxRuns() && (n < p.minRuns() || System.nanoTime() - start < p.minTimedNanos())) {
+      long t0 = System.nanoTime();
+      output = body.get();
+      ms[n++] = (System.nanoTime() - t0) / 1e6;
+    }
+    return new Measurement(median(Arrays.copyOf(ms, n)), n, output);
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+}
