@@ -68,16 +68,18 @@ final class ChunkExecutor {
       this.state = new float[d * e];
     }
 
-    /** log(decay) for step t (and channel j when per channel); 0 without decay. */
-    private double logDecay(int t, int j) {
-      if (c.decay() == null) return 0;
-      float[] buf = ts.t()[ts.slots().tensor(c.decay())];
+    /** log(decay) for every step (and key channel when per channel), from the generated decay buffer. */
+    private double[] logDecays(int width) {
+      double[] logs = new double[steps * width];
+      if (c.decay() == null) return logs;
+      int slot = ts.slots().tensor(c.decay());
+      float[] buf = ts.t()[slot];
+      int[] st = ts.st()[slot];
       int base = 0;
-      int[] st = ts.st()[ts.slots().tensor(c.decay())];
       for (int i = 0; i < batch.length; i++) base += batch[i] * st[i];
-      base += t * st[batch.length];
-      if (perChannel) base += j;
-      return Math.log(buf[base]);
+      int tStride = st[batch.length];
+      for (int s = 0; s < steps; s++) for (int j = 0; j < width; j++) logs[s * width + j] = Math.log(buf[base + s * tStride + j]);
+      return logs;
     }
 
     void run() {
@@ -87,8 +89,7 @@ final class ChunkExecutor {
       int[] oa = FlashExecutor.addressing(c.batch(), c.out(), ts, batch);
       int chunk = Math.max(1, c.chunk());
       int width = perChannel ? d : 1;
-      double[] logs = new double[steps * width];
-      for (int s = 0; s < steps; s++) for (int j = 0; j < width; j++) logs[s * width + j] = logDecay(s, j);
+      double[] logs = logDecays(width);
       for (double l : logs) {
         if (Double.isNaN(l) || l == Double.NEGATIVE_INFINITY || l == Double.POSITIVE_INFINITY) {
           sequential(qa, ka, va, oa, logs, width);
@@ -118,15 +119,14 @@ final class ChunkExecutor {
     private void chunkStep(int n, int width, float[] q, float[] k, float[] v, float[] o, float[] sc, float[] kt, double[] cum) {
       if (perChannel) {
         float[] qt = new float[n * d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) qt[i * d + j] = (float) (q[i * d + j] * Math.exp(cum[i * d + j]));
-        mm.ab(qt, 0, d, state, 0, e, o, 0, e, n, e, d, false);
-        for (int i = 0; i < n; i++) {
-          for (int j = 0; j < n; j++) {
-            double w = 0;
-            if (j <= i) for (int x = 0; x < d; x++) w += q[i * d + x] * k[j * d + x] * Math.exp(cum[i * d + x] - cum[j * d + x]);
-            sc[i * n + j] = (float) w;
-          }
+        double[] grow = new double[n * d];
+        for (int i = 0; i < n * d; i++) {
+          double g = Math.exp(cum[i]);
+          qt[i] = (float) (q[i] * g);
+          grow[i] = 1 / g;
         }
+        mm.ab(qt, 0, d, state, 0, e, o, 0, e, n, e, d, false);
+        intraPerChannel(n, q, qt, k, sc, cum, grow);
       } else {
         mm.ab(q, 0, d, state, 0, e, o, 0, e, n, e, d, false);
         float[] f = new float[n];
@@ -147,6 +147,31 @@ final class ChunkExecutor {
       for (int x = 0; x < d; x++) carry[x] = (float) Math.exp(perChannel ? cum[last * d + x] : cum[last]);
       mm.scaleRows(state, 0, e, d, e, carry, 0);
       mm.ab(kt, 0, n, v, 0, e, state, 0, e, d, e, n, true);
+    }
+
+    /**
+     * Decayed scores within a chunk, per key channel: sc[i, j] = Σ_x q[i,x] k[j,x] exp(cum[i,x] − cum[j,x])
+     * for j ≤ i. Split as (q·exp(cum_i)) · (k·exp(−cum_j))ᵀ it is one matrix product; cum only falls
+     * within a chunk, so the second factor grows up to exp(max |cum|), and beyond exp(60) the
+     * direct sum is used instead to stay far from float overflow.
+     */
+    private void intraPerChannel(int n, float[] q, float[] qt, float[] k, float[] sc, double[] cum, double[] grow) {
+      double span = 0;
+      for (int i = 0; i < n * d; i++) span = Math.max(span, -cum[i]);
+      if (span <= 60) {
+        float[] kt = new float[n * d];
+        for (int i = 0; i < n * d; i++) kt[i] = (float) (k[i] * grow[i]);
+        mm.abt(qt, 0, d, kt, 0, d, sc, 0, n, n, n, d, 1f, false);
+        for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) sc[i * n + j] = 0f;
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          double w = 0;
+          if (j <= i) for (int x = 0; x < d; x++) w += q[i * d + x] * k[j * d + x] * Math.exp(cum[i * d + x] - cum[j * d + x]);
+          sc[i * n + j] = (float) w;
+        }
+      }
     }
 
     /** Step by step: S = decay · S + kᵀv, o = q · S. */

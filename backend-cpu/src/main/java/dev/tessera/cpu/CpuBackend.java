@@ -17,7 +17,7 @@ public final class CpuBackend {
 
   /** The default schedule for this machine. */
   public static Schedule defaultSchedule() {
-    return Schedule.of("cpu").with("threads", Runtime.getRuntime().availableProcessors()).with("blockM", 64)
+    return Schedule.of("cpu").with("threads", Runtime.getRuntime().availableProcessors()).with("blockM", 128)
         .with("blockN", 64).with("splitKv", 0).with("fuse", 1).with("chunk", 64);
   }
 
@@ -25,7 +25,7 @@ public final class CpuBackend {
   public static void validate(Schedule s) throws ScheduleException {
     if (!s.target().equals("cpu")) throw new ScheduleException(s, "target", "must be cpu");
     range(s, "threads", 1, 1024, Runtime.getRuntime().availableProcessors());
-    range(s, "blockM", 1, 4096, 64);
+    range(s, "blockM", 1, 4096, 128);
     range(s, "blockN", 1, 4096, 64);
     range(s, "splitKv", 0, 1024, 0);
     range(s, "fuse", 0, 1, 1);
@@ -66,7 +66,7 @@ public final class CpuBackend {
     validate(schedule);
     KernelClassBuilder b = new KernelClassBuilder(module, kernel, new Slots(kernel));
     FlashPlanner flash = schedule.intKnob("fuse", 1) == 0 ? null
-        : new FlashPlanner(module, schedule.intKnob("blockM", 64), schedule.intKnob("blockN", 64), schedule.intKnob("splitKv", 0));
+        : new FlashPlanner(module, schedule.intKnob("blockM", 128), schedule.intKnob("blockN", 64), schedule.intKnob("splitKv", 0));
     b.chunkSize(schedule.intKnob("chunk", 64));
     b.addOps(flash);
     return b;

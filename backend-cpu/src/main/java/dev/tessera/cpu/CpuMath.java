@@ -20,8 +20,10 @@ public final class CpuMath {
     return (float) Math.tanh(x);
   }
 
+  /** One exponential, of a non-positive argument, so it never overflows. */
   public static float sigmoid(float x) {
-    return x >= 0 ? 1f / (1f + (float) Math.exp(-x)) : (float) Math.exp(x) / (1f + (float) Math.exp(x));
+    float e = (float) Math.exp(-Math.abs(x));
+    return x >= 0 ? 1f / (1f + e) : e / (1f + e);
   }
 
   public static float relu(float x) {
