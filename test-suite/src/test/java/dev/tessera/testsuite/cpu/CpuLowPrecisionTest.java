@@ -21,21 +21,28 @@ class CpuLowPrecisionTest {
 
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> b = Stream.builder();
-    String[] files = {"attention/mha.attn", "attention/mha_causal.attn", "attention/softcap.attn", "attention/alibi.attn",
-        "attention/sigmoid.attn", "attention/gla.attn", "attention/mamba2_ssd.attn", "einsum/gated_mlp.attn"};
+    String[] files = {"attention/mha.attn", "attention/mha_causal.attn", "attention/gqa.attn", "attention/sliding_window.attn",
+        "attention/alibi.attn", "attention/softcap.attn", "attention/sigmoid.attn", "attention/relu.attn", "attention/diff.attn",
+        "attention/retnet_parallel.attn", "attention/retnet_recurrent.attn", "attention/mamba2_ssd.attn", "attention/gla.attn",
+        "attention/mla_decode.attn", "attention/block_sparse.attn", "einsum/gemm.attn", "einsum/gemv.attn", "einsum/gated_mlp.attn"};
     for (String f : files) for (ElemType t : new ElemType[] {ElemType.F16, ElemType.BF16}) b.add(Arguments.of(f, t));
     return b.build();
   }
 
-  private static final Map<String, Long> DIMS = Map.of("B", 1L, "H", 2L, "M", 33L, "N", 77L, "D", 16L, "E", 8L, "T", 45L,
-      "Dm", 16L, "F", 24L);
+  private static final Map<String, Long> DIMS = Map.ofEntries(Map.entry("B", 1L), Map.entry("H", 2L), Map.entry("M", 33L),
+      Map.entry("N", 77L), Map.entry("D", 16L), Map.entry("E", 8L), Map.entry("T", 45L), Map.entry("Dm", 16L), Map.entry("F", 24L),
+      Map.entry("K", 40L), Map.entry("Hk", 1L));
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("cases")
   void withinTheLowPrecisionBound(String file, ElemType storage) {
     Map<String, Long> dims = new java.util.HashMap<>(DIMS);
     dims.keySet().retainAll(file.contains("gated") ? java.util.Set.of("T", "Dm", "F")
-        : file.contains("gla") || file.contains("mamba") ? java.util.Set.of("B", "H", "T", "D", "E")
+        : file.contains("gemm") ? java.util.Set.of("M", "K", "N")
+        : file.contains("gemv") ? java.util.Set.of("N", "K")
+        : file.contains("mla") ? java.util.Set.of("B", "H", "M", "N")
+        : file.contains("gqa") ? java.util.Set.of("B", "H", "Hk", "M", "N", "D", "E")
+        : file.contains("gla") || file.contains("mamba") || file.contains("retnet") ? java.util.Set.of("B", "H", "T", "D", "E")
         : java.util.Set.of("B", "H", "M", "N", "D", "E"));
     CpuVsReference.Result r = CpuVsReference.file(file, dims, CpuBackend.defaultSchedule(), 3, storage);
     double naive = 0;
