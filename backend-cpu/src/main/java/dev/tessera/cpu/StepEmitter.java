@@ -96,13 +96,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitVarInsn(ILOAD, RUN);
     mv.visitJumpInsn(IFGT, visible);
     storeRescale(() -> mv.visitInsn(FCONST_1));
-    mv.visitVarInsn(ALOAD, X);
-    mv.visitVarInsn(ILOAD, ROW_BASE);
-    mv.visitVarInsn(ILOAD, ROW_BASE);
-    mv.visitVarInsn(ILOAD, COLS);
-    mv.visitInsn(IADD);
-    mv.visitInsn(FCONST_0);
-    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+    zeroRow();
     mv.visitJumpInsn(GOTO, done);
     mv.visitLabel(visible);
     for (int k = 0; k < def.state().size(); k++) {
@@ -164,6 +158,17 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitLabel(end);
   }
 
+  /** x[rowBase .. rowBase + cols) = 0. */
+  private void zeroRow() {
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitInsn(IADD);
+    mv.visitInsn(FCONST_0);
+    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+  }
+
   private void storeRescale(Loops.Body value) {
     mv.visitVarInsn(ALOAD, RESCALE);
     mv.visitVarInsn(ILOAD, R);
@@ -195,13 +200,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     Label done = new Label();
     mv.visitVarInsn(ILOAD, MASKED);
     mv.visitJumpInsn(IFNE, masked);
-    mv.visitVarInsn(ALOAD, X);
-    mv.visitVarInsn(ILOAD, ROW_BASE);
-    mv.visitVarInsn(ILOAD, ROW_BASE);
-    mv.visitVarInsn(ILOAD, COLS);
-    mv.visitInsn(IADD);
-    mv.visitInsn(FCONST_0);
-    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+    zeroRow();
     rowArray("p");
     mv.visitVarInsn(ALOAD, X);
     mv.visitVarInsn(ILOAD, ROW_OFF);

@@ -43,32 +43,6 @@ final class Diagnostics {
 
   /** A "did you mean" hint for a misspelt name, or an empty string. */
   static String didYouMean(String name, Collection<String> known) {
-    String best = null;
-    int bestDist = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(name, k);
-      if (d < bestDist) {
-        bestDist = d;
-        best = k;
-      }
-    }
-    return best != null && bestDist <= Math.max(1, name.length() / 3) ? "did you mean '" + best + "'?" : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return dev.tessera.diag.Suggestions.didYouMean(name, known);
   }
 }

@@ -78,7 +78,7 @@ public final class Profiles {
     }
     HardwareProfile p = files.get(name);
     if (p == null) {
-      String hint = ProfileText.didYouMean(name, names());
+      String hint = dev.tessera.diag.Suggestions.didYouMean(name, names());
       throw new ProfileException(null, 0, null, "unknown profile '" + name + "'; known: " + String.join(", ", names())
           + (hint.isEmpty() ? "" : "; " + hint));
     }
