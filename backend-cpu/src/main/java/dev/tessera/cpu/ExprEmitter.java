@@ -78,7 +78,44 @@ final class ExprEmitter {
     }
   }
 
+  private final java.util.Map<Expr, Integer> hoisted = new java.util.HashMap<>();
+
+  /**
+   * Computes, into fresh locals, every largest subexpression of {@code exprs} that depends on
+   * neither an index nor a tensor (such as {@code log(N)} or {@code rsqrt(D)}), so loops load it
+   * instead of recomputing it. Must run before any branch, so the locals are always assigned.
+   */
+  void hoistInvariants(java.util.List<Expr> exprs, java.util.function.IntSupplier newLocal) {
+    for (Expr e : exprs) hoist(e, newLocal);
+  }
+
+  private void hoist(Expr e, java.util.function.IntSupplier newLocal) {
+    boolean compound = e instanceof Expr.Binary || e instanceof Expr.Call || e instanceof Expr.Unary;
+    if (compound && invariant(e)) {
+      if (!hoisted.containsKey(e)) {
+        JType t = typeOf(e);
+        emit(e, t);
+        int local = newLocal.getAsInt();
+        mv.visitVarInsn(t == JType.FLOAT ? FSTORE : ISTORE, local);
+        hoisted.put(e, local);
+      }
+      return;
+    }
+    for (Expr c : dev.tessera.ir.Exprs.children(e)) hoist(c, newLocal);
+  }
+
+  private static boolean invariant(Expr e) {
+    return dev.tessera.ir.Exprs.nodes(e).stream().allMatch(n -> n instanceof Expr.Const || n instanceof Expr.Dim
+        || n instanceof Expr.Binary || n instanceof Expr.Unary || n instanceof Expr.Call);
+  }
+
   private JType emitRaw(Expr e) {
+    Integer local = hoisted.get(e);
+    if (local != null) {
+      JType t = typeOf(e);
+      mv.visitVarInsn(t == JType.FLOAT ? FLOAD : ILOAD, local);
+      return t;
+    }
     return switch (e) {
       case Expr.Const c -> constant(c);
       case Expr.Unary u -> unary(u);

@@ -75,6 +75,7 @@ final class OpMethod implements ExprEmitter.Leaves {
         if (n instanceof Expr.Dim d) dim(d.name());
       }
     }
+    em.hoistInvariants(exprs, () -> newLocal(1));
   }
 
   int array(String tensor) {
