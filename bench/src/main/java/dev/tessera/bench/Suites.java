@@ -9,7 +9,7 @@ public final class Suites {
 
   /** The suite names, in the order help lists them. */
   public static List<String> names() {
-    return List.of(CpuAttentionSuite.NAME);
+    return List.of(CpuAttentionSuite.NAME, CompileSuite.NAME);
   }
 
   /**
@@ -20,6 +20,7 @@ public final class Suites {
   public static List<BenchRecord> run(String suite, boolean quick, int threads, PrintWriter out, PrintWriter progress) {
     if (!names().contains(suite)) throw new IllegalArgumentException("unknown suite " + suite + "; suites: " + names());
     if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    if (suite.equals(CompileSuite.NAME)) return CompileSuite.run(quick, out, progress);
     Timing.Policy policy = quick ? Timing.QUICK : Timing.FULL;
     long trial = quick ? 150_000_000L : 400_000_000L;
     progress.printf("%s: measuring the FMA peak%n", suite);
