@@ -46,7 +46,7 @@ final class KernelClassBuilder {
         new String[] {PACKAGE + "GeneratedKernel"});
     this.normalizers = new NormalizerEmitter(cw, module, owner);
     this.loops = new LoopNestCompiler(cw, slots, normalizers);
-    this.tiles = new TileEmitter(cw, slots, owner);
+    this.tiles = new TileEmitter(cw, slots);
   }
 
   void chunkSize(int c) {
@@ -82,10 +82,6 @@ final class KernelClassBuilder {
 
   Slots slots() {
     return slots;
-  }
-
-  String owner() {
-    return owner;
   }
 
   List<Plan> plan() {

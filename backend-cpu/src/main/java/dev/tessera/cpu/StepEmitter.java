@@ -124,7 +124,6 @@ final class StepEmitter implements ExprEmitter.Leaves {
    */
   private void findRun() {
     Label masked = new Label();
-    Label set = new Label();
     Label end = new Label();
     mv.visitInsn(ICONST_0);
     mv.visitVarInsn(ISTORE, MASKED);
@@ -154,7 +153,6 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitInsn(POP);
     mv.visitInsn(ICONST_1);
     mv.visitVarInsn(ISTORE, MASKED);
-    mv.visitLabel(set);
     mv.visitLabel(end);
   }
 

@@ -32,7 +32,7 @@ final class TileEmitter {
   private final Slots slots;
   private int count;
 
-  TileEmitter(ClassWriter cw, Slots slots, String owner) {
+  TileEmitter(ClassWriter cw, Slots slots) {
     this.cw = cw;
     this.slots = slots;
   }
@@ -50,17 +50,21 @@ final class TileEmitter {
     int id = count++;
     OpMethod m = new OpMethod(cw, "tile" + id, DESC, 12, slots).params(5, 6, 7);
     List<Op.Compute> mods = a.modifiers().subList(skip, a.modifiers().size());
+    List<PointwiseChain.Pass> chain = PointwiseChain.of(a, skip);
     List<Expr> used = new ArrayList<>();
-    for (Op.Compute c : mods) {
-      used.add(c.body());
-      c.mask().ifPresent(used::add);
+    if (chain != null) {
+      for (PointwiseChain.Pass p : chain) if (p instanceof PointwiseChain.Arith ar) used.add(ar.expr());
+    } else {
+      for (Op.Compute c : mods) {
+        used.add(c.body());
+        c.mask().ifPresent(used::add);
+      }
+      a.normalize().ifPresent(n -> used.add(n.input()));
     }
-    a.normalize().ifPresent(n -> {
-      used.add(n.input());
-      n.mask().ifPresent(used::add);
-    });
+    a.normalize().flatMap(Op.Normalize::mask).ifPresent(used::add);
     int value = m.newLocal(1);
     m.substitute(a.score().out(), value);
+    m.substitute(PointwiseChain.VALUE, value);
     for (Op.Compute c : a.modifiers()) m.substitute(c.out(), value);
     m.prologue(used, new LinkedHashMap<>());
     for (int i = 0; i < batch.size(); i++) {
@@ -78,6 +82,12 @@ final class TileEmitter {
     int at = m.newLocal(1);
     m.bindIndex(row, mi);
     m.bindIndex(key, ni);
+    if (chain != null) {
+      passes(m, chain, value, r, c, at);
+      a.normalize().flatMap(Op.Normalize::mask).ifPresent(mask -> visibility(m, mask, r, c, mi, ni, at));
+      m.finish();
+      return id;
+    }
     Loops.upTo(m.mv, r, ROWS, () -> {
       m.mv.visitVarInsn(ILOAD, M0);
       m.mv.visitVarInsn(ILOAD, r);
@@ -122,6 +132,72 @@ final class TileEmitter {
     mv.visitVarInsn(ILOAD, at);
     mv.visitVarInsn(FLOAD, value);
     mv.visitInsn(FASTORE);
+  }
+
+  /** Row passes: arithmetic loops over one array (which C2 vectorises) and whole-row library functions. */
+  private void passes(OpMethod m, List<PointwiseChain.Pass> chain, int value, int r, int c, int at) {
+    var mv = m.mv;
+    int rowOff = m.newLocal(1);
+    Loops.upTo(mv, r, ROWS, () -> {
+      mv.visitVarInsn(ILOAD, r);
+      mv.visitVarInsn(ILOAD, LD);
+      mv.visitInsn(IMUL);
+      mv.visitVarInsn(ISTORE, rowOff);
+      for (PointwiseChain.Pass p : chain) {
+        switch (p) {
+          case PointwiseChain.Arith ar -> Loops.upTo(mv, c, COLS, () -> {
+            mv.visitVarInsn(ILOAD, rowOff);
+            mv.visitVarInsn(ILOAD, c);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, at);
+            mv.visitVarInsn(ALOAD, S);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitInsn(FALOAD);
+            mv.visitVarInsn(FSTORE, value);
+            mv.visitVarInsn(ALOAD, S);
+            mv.visitVarInsn(ILOAD, at);
+            m.em.emit(ar.expr(), JType.FLOAT);
+            mv.visitInsn(FASTORE);
+          });
+          case PointwiseChain.Fn f -> {
+            m.em.pushInt(f.fn());
+            mv.visitVarInsn(ALOAD, S);
+            mv.visitVarInsn(ILOAD, rowOff);
+            mv.visitVarInsn(ILOAD, COLS);
+            mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "applyInPlace", "(I[FII)V", false);
+          }
+        }
+      }
+    });
+  }
+
+  /** vis = mask, on tiles the mask does not fully cover. */
+  private void visibility(OpMethod m, Expr mask, int r, int c, int mi, int ni, int at) {
+    var mv = m.mv;
+    Label skip = new Label();
+    mv.visitVarInsn(ILOAD, FULL);
+    mv.visitJumpInsn(IFNE, skip);
+    Loops.upTo(mv, r, ROWS, () -> {
+      mv.visitVarInsn(ILOAD, M0);
+      mv.visitVarInsn(ILOAD, r);
+      mv.visitInsn(IADD);
+      mv.visitVarInsn(ISTORE, mi);
+      Loops.upTo(mv, c, COLS, () -> {
+        mv.visitVarInsn(ILOAD, N0);
+        mv.visitVarInsn(ILOAD, c);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, ni);
+        mv.visitVarInsn(ALOAD, VIS);
+        mv.visitVarInsn(ILOAD, r);
+        mv.visitVarInsn(ILOAD, LD);
+        mv.visitInsn(IMUL);
+        mv.visitVarInsn(ILOAD, c);
+        mv.visitInsn(IADD);
+        m.em.emit(mask, JType.BOOL);
+        mv.visitInsn(BASTORE);
+      });
+    });
+    mv.visitLabel(skip);
   }
 
   /** value = (full || mask) ? body : 0. */

@@ -28,6 +28,30 @@ public final class Elementwise {
     for (int i = 0; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
   }
 
+  /** Functions {@link #applyInPlace} knows. */
+  public static final int EXP = 0;
+  public static final int TANH = 1;
+  public static final int SIGMOID = 2;
+  public static final int LOG = 3;
+
+  /** a[off .. off+len) = f(a[off .. off+len)) for f one of {@link #EXP}, {@link #TANH}, {@link #SIGMOID}, {@link #LOG}. */
+  public static void applyInPlace(int fn, float[] a, int off, int len) {
+    if (VECTOR) {
+      VectorElementwise.applyInPlace(fn, a, off, len);
+      return;
+    }
+    for (int i = off; i < off + len; i++) a[i] = scalar(fn, a[i]);
+  }
+
+  static float scalar(int fn, float x) {
+    return switch (fn) {
+      case EXP -> (float) Math.exp(x);
+      case TANH -> (float) Math.tanh(x);
+      case SIGMOID -> 1f / (1f + (float) Math.exp(-x));
+      default -> (float) Math.log(x);
+    };
+  }
+
   /** a[off .. off+len) = exp(a[off .. off+len)). */
   public static void expInPlace(float[] a, int off, int len) {
     if (VECTOR) {

@@ -56,6 +56,32 @@ final class VectorElementwise {
     for (; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
   }
 
+  /** One loop per function, so each operator is a constant C2 can intrinsify. */
+  static void applyInPlace(int fn, float[] a, int off, int len) {
+    switch (fn) {
+      case Elementwise.EXP -> unary(VectorOperators.EXP, a, off, len, fn);
+      case Elementwise.TANH -> unary(VectorOperators.TANH, a, off, len, fn);
+      case Elementwise.LOG -> unary(VectorOperators.LOG, a, off, len, fn);
+      default -> sigmoid(a, off, len);
+    }
+  }
+
+  private static void unary(VectorOperators.Unary op, float[] a, int off, int len, int fn) {
+    int i = 0;
+    for (int bound = S.loopBound(len); i < bound; i += S.length()) FloatVector.fromArray(S, a, off + i).lanewise(op).intoArray(a, off + i);
+    for (; i < len; i++) a[off + i] = Elementwise.scalar(fn, a[off + i]);
+  }
+
+  private static void sigmoid(float[] a, int off, int len) {
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    int i = 0;
+    for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+      FloatVector x = FloatVector.fromArray(S, a, off + i);
+      one.div(one.add(x.neg().lanewise(VectorOperators.EXP))).intoArray(a, off + i);
+    }
+    for (; i < len; i++) a[off + i] = Elementwise.scalar(Elementwise.SIGMOID, a[off + i]);
+  }
+
   static void expInPlace(float[] a, int off, int len) {
     int i = 0;
     int bound = S.loopBound(len);
