@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code tessera} command line: check, ir, run, profiles and bench. */
+/** The {@code tessera} command line: check, ir, run, tune, profiles and bench. */
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
     description = "A kernel-generation compiler for attention and einsum workloads.",
-    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, ProfilesCommand.class, BenchCommand.class,
+    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TuneCommand.class, ProfilesCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for a problem in the user's input (a diagnostic was printed). */
@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use check, ir, run, profiles or bench");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use check, ir, run, tune, profiles or bench");
   }
 
   public static void main(String[] args) {

@@ -66,7 +66,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--kernel", paramLabel = "NAME", description = "which kernel of the file to run (default: the only one, or the one named like the file)")
   String kernelName;
 
-  @Option(names = "--schedule", paramLabel = "TEXT", description = "schedule knobs for the cpu target, e.g. 'cpu{blockM=32, threads=1}' (default: the cpu backend's)")
+  @Option(names = "--schedule", paramLabel = "TEXT", description = "schedule knobs for the cpu target, e.g. 'cpu{blockM=32, threads=1}' "
+      + "(default: the one 'tessera tune' found for this kernel and size, else the cpu backend's)")
   String scheduleText;
 
   @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "runs on the cpu target; the median is reported (default: ${DEFAULT-VALUE})")
@@ -118,19 +119,21 @@ final class RunCommand implements Callable<Integer> {
         throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref or --target cpu");
       }
       Schedule schedule = schedule();
-      Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(), seed);
+      Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(dims), seed);
       Interpreter ref = new Interpreter(module, compiled.sourceMap());
       Summary.Report report;
       if (target.equals("ref")) {
         long start = System.nanoTime();
         Map<String, DenseTensor> outputs = ref.run(kernel, prepared.dims(), prepared.inputs());
         double ms = (System.nanoTime() - start) / 1e6;
-        report = new Summary.Report(kernel, prepared.dims(), target, null, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
+        report = new Summary.Report(kernel, prepared.dims(), target, null, false, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
       } else {
-        CpuRun.Result r = CpuRun.run(module, kernel, prepared, schedule, repeat);
+        java.util.Optional<Schedule> tuned = scheduleText == null
+            ? Tuned.lookup(kernel, prepared.dims(), spec.commandLine().getErr()) : java.util.Optional.empty();
+        CpuRun.Result r = CpuRun.run(module, kernel, prepared, tuned.orElse(schedule), repeat);
         double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
-        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), frontMillis, r.compileMillis(), r.firstMillis(),
-            r.medianMillis(), repeat, r.outputs(), err);
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), tuned.isPresent(), frontMillis, r.compileMillis(),
+            r.firstMillis(), r.medianMillis(), repeat, r.outputs(), err);
       }
       List<Path> written = write(report.outputs());
       Summary.print(out, report, FlopCount.of(kernel, prepared.dims()), written);
@@ -175,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
     return arrays;
   }
 
-  private Map<String, Long> parseDims() throws CompileException {
+  static Map<String, Long> parseDims(List<String> dims) throws CompileException {
     Map<String, Long> out = new LinkedHashMap<>();
     for (String d : dims) {
       String[] kv = split(d, "--dim", "NAME=VALUE");
@@ -212,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
     return paths;
   }
 
-  private static CompileException error(String code, String message, String hint) {
+  static CompileException error(String code, String message, String hint) {
     return new CompileException(Diagnostic.error(code, COMMAND_LINE, message, hint));
   }
 }

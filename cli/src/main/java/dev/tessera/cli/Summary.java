@@ -15,8 +15,11 @@ import java.util.stream.Collectors;
 final class Summary {
   private Summary() {}
 
-  /** What a run produced: for the reference, no schedule, no compile time and no error figure. */
-  record Report(Kernel kernel, Map<String, Long> dims, String target, Schedule schedule, double frontMillis, double compileMillis,
+  /**
+   * What a run produced: for the reference, no schedule, no compile time and no error figure.
+   * {@code tuned} says the schedule came from the autotuner's cache.
+   */
+  record Report(Kernel kernel, Map<String, Long> dims, String target, Schedule schedule, boolean tuned, double frontMillis, double compileMillis,
       double firstMillis, double medianMillis, int runs, Map<String, DenseTensor> outputs, double maxError) {}
 
   static void print(PrintWriter out, Report r, double flops, List<Path> written) {
@@ -25,7 +28,8 @@ final class Summary {
     boolean ref = r.schedule() == null;
     out.printf(Locale.ROOT, "kernel    %s%n", k.name());
     out.printf(Locale.ROOT, "target    %s%n", ref ? "ref (reference interpreter, double precision)" : r.target());
-    out.printf(Locale.ROOT, "schedule  %s%n", ref ? "none (the interpreter evaluates each op in turn)" : r.schedule());
+    out.printf(Locale.ROOT, "schedule  %s%n", ref ? "none (the interpreter evaluates each op in turn)"
+        : r.schedule() + (r.tuned() ? " (tuned)" : ""));
     out.printf(Locale.ROOT, "dims      %s%n", dimText);
     if (!ref) {
       out.printf(Locale.ROOT, "compile   %.1f ms source to loaded class (front end and passes %.1f ms, bytecode %.1f ms)%n",

@@ -1,0 +1,197 @@
+package dev.tessera.cli;
+
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.diag.CompileException;
+import dev.tessera.diag.Sources;
+import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.passes.Pipeline;
+import dev.tessera.runtime.CpuTuneRunner;
+import dev.tessera.runtime.Inputs;
+import dev.tessera.runtime.RunErrors;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.profile.Host;
+import dev.tessera.scheduler.tune.Autotuner;
+import dev.tessera.scheduler.tune.Budget;
+import dev.tessera.scheduler.tune.CpuCandidates;
+import dev.tessera.scheduler.tune.TuneCache;
+import dev.tessera.scheduler.tune.TuneKey;
+import dev.tessera.scheduler.tune.TuneRequest;
+import dev.tessera.scheduler.tune.TuneResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tessera tune FILE ...}: times candidate schedules, caches the fastest for {@code run} to use. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+    description = "Time candidate schedules of a kernel on this machine and remember the fastest; 'tessera run' then uses it.")
+final class TuneCommand implements Callable<Integer> {
+  /** Candidates measured when neither --budget nor --seconds is given. */
+  static final int DEFAULT_BUDGET = 8;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
+  Path file;
+
+  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "the target to tune for: cpu (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--profile", paramLabel = "NAME", defaultValue = Host.NAME,
+      description = "the machine the result is cached for: host, the one tuning runs on (default: ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "bind a dimension (repeatable); results hold for sizes in the same power-of-two bucket")
+  List<String> dims = new ArrayList<>();
+
+  @Option(names = "--kernel", paramLabel = "NAME", description = "which kernel of the file to tune (default: the only one, or the one named like the file)")
+  String kernelName;
+
+  @Option(names = "--budget", paramLabel = "N", description = "measure at most N candidates (default: " + DEFAULT_BUDGET + " unless --seconds is given)")
+  Integer budget;
+
+  @Option(names = "--seconds", paramLabel = "S", description = "stop starting candidates after S seconds")
+  Double seconds;
+
+  @Option(names = "--warm-up", paramLabel = "S", defaultValue = "0.3", description = "untimed running per candidate before timing (default: ${DEFAULT-VALUE})")
+  double warmUp;
+
+  @Option(names = "--force", description = "measure again even when a result is cached")
+  boolean force;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed for the generated inputs (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Sources sources = new Sources();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      checkOptions();
+      Budget b = budget();
+      Frontend.Compiled compiled = Frontend.compile(sources, file);
+      Module module = Pipeline.run(compiled.module());
+      Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
+      Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), Map.of(), RunCommand.parseDims(dims), seed);
+      TuneKey key = Tuned.key(kernel, prepared.dims());
+      TuneCache cache = Tuned.cache(err);
+      Autotuner tuner = new Autotuner(cache);
+      header(out, kernel, prepared.dims(), key);
+      if (!force) {
+        var hit = tuner.cached(key);
+        if (hit.isPresent()) {
+          out.printf(Locale.ROOT, "cached:   %s  %s (from %s; --force to measure again)%n", hit.get().best(), ms(hit.get().bestSeconds()), cache.file());
+          return 0;
+        }
+      }
+      List<Schedule> candidates = CpuCandidates.of(CpuBackend.defaultSchedule(), Runtime.getRuntime().availableProcessors(),
+          CpuTuneRunner.recurrent(kernel));
+      TuneResult r = tuner.measure(new TuneRequest(key, candidates), new CpuTuneRunner(module, kernel, prepared, warmUp), b,
+          new ProgressBar(err, System.console() != null));
+      table(out, r, candidates.size());
+      out.printf(Locale.ROOT, "winner    %s  %s%s%n", r.best(), ms(r.bestSeconds()), speedup(r, candidates.get(0)));
+      out.printf(Locale.ROOT, "saved     %s ('tessera run' uses it for this kernel and size bucket)%n", cache.file());
+      out.flush();
+      return 0;
+    } catch (CompileException e) {
+      return new Console(sources, err).report(e);
+    } catch (ScheduleException e) {
+      return new Console(sources, err).report(RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no candidate could run: " + e.getMessage(), ""));
+    }
+  }
+
+  private void checkOptions() throws CompileException {
+    if (!target.equals("cpu")) {
+      throw RunCommand.error(RunErrors.UNAVAILABLE, "tuning for target '" + target + "' is not available yet", "use --target cpu");
+    }
+    if (!profile.equals(Host.NAME)) {
+      throw RunCommand.error(RunErrors.BAD_VALUE, "--profile " + profile + ": cpu tuning times this machine, so its results are for 'host'",
+          "leave out --profile");
+    }
+    if (!(warmUp >= 0 && warmUp <= 60)) throw RunCommand.error(RunErrors.BAD_VALUE, "--warm-up must be between 0 and 60 seconds", "");
+  }
+
+  private Budget budget() throws CompileException {
+    if (budget != null && budget < 1) throw RunCommand.error(RunErrors.BAD_VALUE, "--budget must be at least 1, not " + budget, "");
+    if (seconds != null && !(seconds > 0)) throw RunCommand.error(RunErrors.BAD_VALUE, "--seconds must be positive, not " + seconds, "");
+    int n = budget != null ? budget : seconds != null ? Integer.MAX_VALUE : DEFAULT_BUDGET;
+    return new Budget(n, seconds != null ? seconds : Double.POSITIVE_INFINITY);
+  }
+
+  private static void header(PrintWriter out, Kernel k, Map<String, Long> dims, TuneKey key) {
+    out.printf(Locale.ROOT, "kernel    %s%n", k.name());
+    out.printf(Locale.ROOT, "target    cpu on %s%n", Host.NAME);
+    out.printf(Locale.ROOT, "dims      %s (bucket %s)%n",
+        String.join(" ", k.dims().stream().map(d -> d + "=" + dims.get(d)).toList()), key.bucket().isEmpty() ? "-" : key.bucket());
+    out.flush();
+  }
+
+  private static void table(PrintWriter out, TuneResult r, int generated) {
+    out.printf(Locale.ROOT, "measured  %d of %d candidates%n", r.trials().size(), generated);
+    int width = r.trials().stream().mapToInt(t -> t.schedule().toString().length()).max().orElse(8);
+    out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %s%n", "#", "schedule", "median");
+    int i = 1;
+    for (TuneResult.Trial t : r.trials()) {
+      String time = t.wasMeasured() ? ms(t.seconds()) + (t.schedule().equals(r.best()) ? "  *" : "") : "skipped: " + t.problem();
+      out.printf(Locale.ROOT, "  %3d  %-" + width + "s  %s%n", i++, t.schedule(), time);
+    }
+  }
+
+  private static String speedup(TuneResult r, Schedule base) {
+    return r.trials().stream().filter(t -> t.wasMeasured() && t.schedule().equals(base)).findFirst()
+        .map(t -> String.format(Locale.ROOT, " (%.2fx the default's speed)", t.seconds() / r.bestSeconds())).orElse("");
+  }
+
+  static String ms(double seconds) {
+    return String.format(Locale.ROOT, "%.3f ms", seconds * 1e3);
+  }
+
+  /** A bar redrawn in place on a terminal; elsewhere (a pipe, a log, a test) one line per candidate. */
+  private static final class ProgressBar implements Autotuner.Progress {
+    private static final int WIDTH = 30;
+    private final PrintWriter err;
+    private final boolean terminal;
+    private double best = Double.POSITIVE_INFINITY;
+
+    ProgressBar(PrintWriter err, boolean terminal) {
+      this.err = err;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public void started(int total) {
+      if (terminal) draw(0, total);
+    }
+
+    @Override
+    public void finished(int done, int total, TuneResult.Trial t) {
+      if (t.wasMeasured()) best = Math.min(best, t.seconds());
+      if (terminal) {
+        draw(done, total);
+        if (done == total) err.println();
+      } else {
+        err.printf(Locale.ROOT, "tune %d/%d %s %s%n", done, total, t.schedule(), t.wasMeasured() ? ms(t.seconds()) : "skipped");
+      }
+      err.flush();
+    }
+
+    private void draw(int done, int total) {
+      int filled = total == 0 ? WIDTH : done * WIDTH / total;
+      err.printf(Locale.ROOT, "\rtuning [%s%s] %d/%d%s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
+          Double.isInfinite(best) ? "" : "  best " + ms(best));
+      err.flush();
+    }
+  }
+}
