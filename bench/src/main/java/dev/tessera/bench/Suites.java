@@ -1,6 +1,11 @@
 package dev.tessera.bench;
 
+import dev.tessera.scheduler.cost.Calibration;
+import dev.tessera.scheduler.cost.CpuCostModel;
+import dev.tessera.scheduler.profile.Host;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The benchmark suites {@code tessera bench} runs, by name. */
@@ -9,7 +14,7 @@ public final class Suites {
 
   /** The suite names, in the order help lists them. */
   public static List<String> names() {
-    return List.of(CpuAttentionSuite.NAME, CompileSuite.NAME);
+    return List.of(CpuAttentionSuite.NAME, CompileSuite.NAME, CostModelSuite.NAME);
   }
 
   /**
@@ -21,6 +26,7 @@ public final class Suites {
     if (!names().contains(suite)) throw new IllegalArgumentException("unknown suite " + suite + "; suites: " + names());
     if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     if (suite.equals(CompileSuite.NAME)) return CompileSuite.run(quick, out, progress);
+    if (suite.equals(CostModelSuite.NAME)) return costModel(out, progress);
     Timing.Policy policy = quick ? Timing.QUICK : Timing.FULL;
     long trial = quick ? 150_000_000L : 400_000_000L;
     progress.printf("%s: measuring the FMA peak%n", suite);
@@ -34,5 +40,26 @@ public final class Suites {
     CpuAttentionSuite.describe(out, quick, sizes, threads, peak, policy);
     Table.print(out, rows, peak.allThreads());
     return CpuAttentionSuite.records(rows);
+  }
+
+  /**
+   * The cost-model suite (it chooses its own threads per schedule): measures, calibrates, stores the fitted weights
+   * for the host profile beside its cache file, and prints the summary.
+   */
+  private static List<BenchRecord> costModel(PrintWriter out, PrintWriter progress) {
+    Host host = Host.standard(note -> progress.println(CostModelSuite.NAME + ": " + note));
+    CostModelSuite suite = new CostModelSuite(host.profile());
+    List<CostModelSuite.Measured> measured = suite.measure(progress);
+    double[] weights = CostModelSuite.calibrate(measured);
+    suite.print(out, measured, weights, CostModelSuite.summarise(measured, weights));
+    Path file = Calibration.file(Host.defaultCacheDir(), Host.NAME);
+    try {
+      Calibration.write(file, CpuCostModel.TERMS, weights);
+      out.println("weights written to " + file);
+    } catch (IOException e) {
+      progress.println(CostModelSuite.NAME + ": could not write " + file + " (" + e.getMessage() + "); the weights are not kept");
+    }
+    out.flush();
+    return CostModelSuite.records(measured, weights);
   }
 }

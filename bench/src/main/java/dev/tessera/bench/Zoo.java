@@ -22,7 +22,12 @@ final class Zoo {
 
   /** Compiles {@code examples/attention/FILE.attn} and picks the kernel named like the file. */
   static Compiled attention(String file) {
-    String path = "examples/attention/" + file + ".attn";
+    return compile("attention", file);
+  }
+
+  /** Compiles {@code examples/DIR/FILE.attn} and picks the kernel named like the file. */
+  static Compiled compile(String dir, String file) {
+    String path = "examples/" + dir + "/" + file + ".attn";
     String text;
     try (InputStream in = Zoo.class.getClassLoader().getResourceAsStream("tessera/" + path)) {
       if (in == null) throw new IllegalStateException("zoo file " + path + " is not on the classpath");

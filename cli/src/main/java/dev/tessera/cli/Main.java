@@ -4,11 +4,11 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code tessera} command line: check, ir, run, tune, profiles and bench. */
+/** The {@code tessera} command line: check, ir, run, tune, schedule, profiles and bench. */
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
     description = "A kernel-generation compiler for attention and einsum workloads.",
-    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TuneCommand.class, ProfilesCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TuneCommand.class, ScheduleCommand.class,
+        ProfilesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for a problem in the user's input (a diagnostic was printed). */
   static final int INPUT_ERROR = 1;
@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use check, ir, run, tune, profiles or bench");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: use check, ir, run, tune, schedule, profiles or bench");
   }
 
   public static void main(String[] args) {

@@ -832,7 +832,7 @@ class RunCommandTest {
   @Test
   void noCommandIsAUsageError() {
     CliRun r = CliRun.of().assertUsageError();
-    assertThat(r.err()).contains("check, ir, run, tune, profiles or bench");
+    assertThat(r.err()).contains("check, ir, run, tune, schedule, profiles or bench");
   }
 
   @Test

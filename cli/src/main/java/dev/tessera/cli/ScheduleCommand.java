@@ -1,0 +1,158 @@
+package dev.tessera.cli;
+
+import dev.tessera.diag.CompileException;
+import dev.tessera.diag.Diagnostic;
+import dev.tessera.diag.Sources;
+import dev.tessera.diag.Span;
+import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.passes.Pipeline;
+import dev.tessera.runtime.DimBinder;
+import dev.tessera.runtime.KernelInfos;
+import dev.tessera.runtime.RunErrors;
+import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.Scheduler;
+import dev.tessera.scheduler.cost.Calibration;
+import dev.tessera.scheduler.cost.CpuCostModel;
+import dev.tessera.scheduler.cost.KernelInfo;
+import dev.tessera.scheduler.cost.Prediction;
+import dev.tessera.scheduler.profile.CpuProfile;
+import dev.tessera.scheduler.profile.HardwareProfile;
+import dev.tessera.scheduler.profile.Host;
+import dev.tessera.scheduler.profile.ProfileException;
+import dev.tessera.scheduler.profile.Profiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tessera schedule FILE}: enumerates a kernel's legal schedules, ranks them with the cost model and prints the pick. */
+@Command(name = "schedule", mixinStandardHelpOptions = true,
+    description = "Pick a schedule for a kernel with the cost model; --explain shows the top candidates and their cost breakdowns.")
+final class ScheduleCommand implements Callable<Integer> {
+  private static final Span COMMAND_LINE = new Span("<command line>", 0, 0, 0);
+  static final int EXPLAINED = 10;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
+  Path file;
+
+  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "the target; only cpu has a cost model yet (default: ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--profile", paramLabel = "NAME", defaultValue = Host.NAME, description = "the hardware profile (default: ${DEFAULT-VALUE})")
+  String profileName;
+
+  @Option(names = "--profile-dir", paramLabel = "DIR", description = "more profiles: DIR/NAME.profile files")
+  Path profileDir;
+
+  @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "bind a dimension (repeatable; others take the kernel's defaults)")
+  List<String> dims = new ArrayList<>();
+
+  @Option(names = "--kernel", paramLabel = "NAME", description = "which kernel of the file (default: the only one, or the one named like the file)")
+  String kernelName;
+
+  @Option(names = "--explain", description = "show the top " + EXPLAINED + " schedules with their predicted breakdowns")
+  boolean explain;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Sources sources = new Sources();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      if (!target.equals("cpu")) throw error(RunErrors.UNAVAILABLE, "target '" + target + "' has no cost model yet", "use --target cpu");
+      Frontend.Compiled compiled = Frontend.compile(sources, file);
+      Module module = Pipeline.run(compiled.module());
+      Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
+      Map<String, Long> bound = new DimBinder(kernel, compiled.sourceMap()).bind(Map.of(), parseDims());
+      KernelInfo info = KernelInfos.of(kernel, bound).orElseThrow(() -> error(RunErrors.UNAVAILABLE,
+          "kernel " + kernel.name() + " has no attention or contraction template to schedule", ""));
+      CpuProfile profile = cpuProfile(err);
+      Optional<double[]> weights = Calibration.read(Calibration.file(Host.defaultCacheDir(), profile.name()), CpuCostModel.TERMS);
+      CpuCostModel model = weights.map(CpuCostModel::new).orElseGet(CpuCostModel::new);
+      List<Scheduler.Ranked> ranked = Scheduler.rank(info, profile, model);
+      if (ranked.isEmpty()) throw error(RunErrors.ILLEGAL_SCHEDULE, "no legal cpu schedule for " + kernel.name() + " on " + profile.name(), "");
+      print(out, kernel, info, profile, weights.isPresent(), ranked);
+      return 0;
+    } catch (CompileException e) {
+      return new Console(sources, err).report(e);
+    } catch (ScheduleException e) {
+      return new Console(sources, err).report(error(RunErrors.ILLEGAL_SCHEDULE, e.getMessage(), ""));
+    } catch (ProfileException e) {
+      err.println("tessera: " + e.getMessage());
+      return Main.INPUT_ERROR;
+    }
+  }
+
+  private CpuProfile cpuProfile(PrintWriter err) throws ProfileException, CompileException {
+    Host host = Host.standard(note -> err.println("tessera: " + note));
+    Profiles profiles = Profiles.load(Optional.ofNullable(profileDir), host, w -> err.println("tessera: warning: " + w));
+    HardwareProfile p = profiles.get(profileName);
+    if (p instanceof CpuProfile c) return c;
+    throw error(RunErrors.BAD_VALUE, "profile " + profileName + " is a " + p.kind() + " profile; --target cpu needs a cpu profile", "try --profile host");
+  }
+
+  private void print(PrintWriter out, Kernel kernel, KernelInfo info, CpuProfile p, boolean calibrated, List<Scheduler.Ranked> ranked) {
+    Scheduler.Ranked pick = ranked.get(0);
+    out.printf(Locale.ROOT, "kernel %s: %s%n", kernel.name(), info);
+    out.printf(Locale.ROOT, "profile %s: %s, %d cores, L2 %d KiB; cost model weights: %s%n", p.name(), p.description(), p.cores(),
+        p.l2Bytes() / 1024, calibrated ? "calibrated (tessera bench cost-model)" : "defaults (not calibrated)");
+    out.printf(Locale.ROOT, "%d legal schedules%n", ranked.size());
+    out.printf(Locale.ROOT, "pick: %s  predicted %s ms; traffic %.3g MB, %.2fx the I/O lower bound (%.3g MB)%n", pick.schedule(),
+        ms(pick.prediction().seconds()), pick.prediction().trafficBytes() / 1e6, pick.prediction().boundRatio(),
+        pick.prediction().lowerBoundBytes() / 1e6);
+    if (!explain) {
+      out.flush();
+      return;
+    }
+    out.println();
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%4s  %-60s %9s", "rank", "schedule", "total ms"));
+    for (String t : CpuCostModel.TERMS) header.append(String.format(Locale.ROOT, " %11s", t));
+    out.println(header.append(String.format(Locale.ROOT, " %8s", "io/bound")));
+    for (int i = 0; i < Math.min(EXPLAINED, ranked.size()); i++) {
+      Prediction pr = ranked.get(i).prediction();
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%4d  %-60s %9s", i + 1, ranked.get(i).schedule(), ms(pr.seconds())));
+      for (String t : CpuCostModel.TERMS) row.append(String.format(Locale.ROOT, " %11s", ms(pr.breakdown().get(t))));
+      out.println(row.append(String.format(Locale.ROOT, " %8.2f", pr.boundRatio())));
+    }
+    out.println("terms in ms; io/bound: the schedule's memory traffic over the attention I/O lower bound Θ(N²d²/M), M = L2.");
+    out.flush();
+  }
+
+  private static String ms(double seconds) {
+    return String.format(Locale.ROOT, "%.4f", seconds * 1e3);
+  }
+
+  private Map<String, Long> parseDims() throws CompileException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String d : dims) {
+      int eq = d.indexOf('=');
+      try {
+        if (eq <= 0) throw new NumberFormatException();
+        long v = Long.parseLong(d.substring(eq + 1).trim());
+        if (v < 1 || v > Integer.MAX_VALUE) throw new NumberFormatException();
+        out.put(d.substring(0, eq).trim(), v);
+      } catch (NumberFormatException e) {
+        throw error(RunErrors.BAD_DIM, "--dim " + d + ": expected NAME=VALUE with a whole number between 1 and " + Integer.MAX_VALUE, "");
+      }
+    }
+    return out;
+  }
+
+  private static CompileException error(String code, String message, String hint) {
+    return new CompileException(Diagnostic.error(code, COMMAND_LINE, message, hint));
+  }
+}

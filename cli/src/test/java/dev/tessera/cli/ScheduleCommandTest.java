@@ -1,0 +1,103 @@
+package dev.tessera.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.tessera.runtime.RunErrors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tessera schedule}: the pick, --explain's top 10 with breakdowns, calibrated weights, and errors. */
+class ScheduleCommandTest {
+  static final String CPU = """
+      kind = cpu
+      description = Test CPU
+      cores = 2
+      vector_lanes_f32 = 8
+      l1d_bytes = 49152
+      l2_bytes = 2097152
+      l3_bytes = 33554432
+      fma_gflops_one_thread = 100
+      fma_gflops_all_threads = 180
+      memory_gb_per_s = 15
+      """;
+
+  @TempDir
+  Path tmp;
+
+  private Path profiles;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    System.setProperty("tessera.cacheDir", tmp.resolve("cache").toString());
+    profiles = Files.createDirectory(tmp.resolve("profiles"));
+    Files.writeString(profiles.resolve("testcpu.profile"), CPU);
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty("tessera.cacheDir");
+  }
+
+  private CliRun schedule(Object... more) {
+    Object[] args = new Object[5 + more.length];
+    args[0] = "schedule";
+    args[1] = CliRun.example("attention", "mha_causal.attn");
+    args[2] = "--profile-dir";
+    args[3] = profiles;
+    args[4] = "--profile=testcpu";
+    System.arraycopy(more, 0, args, 5, more.length);
+    return CliRun.of(args);
+  }
+
+  @Test
+  void printsTheKernelTheProfileAndThePick() {
+    CliRun r = schedule("--dim", "M=1024", "--dim", "N=1024").assertOk();
+    String[] lines = r.out().split("\\R");
+    assertThat(lines[0]).isEqualTo("kernel mha_causal: parallel batch=4 m=1024 n=1024 d=64 e=64 visible=0.508 passes=1");
+    assertThat(lines[1]).isEqualTo("profile testcpu: Test CPU, 2 cores, L2 2048 KiB; cost model weights: defaults (not calibrated)");
+    assertThat(lines[2]).isEqualTo("40 legal schedules");
+    assertThat(lines[3]).matches("pick: cpu\\{blockM=\\d+, blockN=\\d+, chunk=64, fuse=1, splitKv=0, threads=2\\}  predicted [0-9.]+ ms; "
+        + "traffic [0-9.e+]+ MB, [0-9.]+x the I/O lower bound \\([0-9.e+]+ MB\\)");
+    assertThat(lines).hasLength(4);
+  }
+
+  @Test
+  void explainShowsTheTopTenWithTheirBreakdowns() {
+    CliRun r = schedule("--explain").assertOk();
+    String[] lines = r.out().split("\\R");
+    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +loopnest +packing +cache +memory +elementwise +overhead +imbalance +fixed +io/bound");
+    for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){12}");
+    assertThat(lines[3]).contains(lines[6].substring(6, lines[6].indexOf('}') + 1));
+    assertThat(lines[16]).startsWith("terms in ms;");
+  }
+
+  @Test
+  void usesCalibratedWeightsWhenTheBenchHasStoredThem() throws Exception {
+    Path cache = Files.createDirectories(tmp.resolve("cache"));
+    Files.writeString(cache.resolve("cost-model-testcpu.weights"), """
+        compute = 1
+        chunked = 1
+        loopnest = 1
+        packing = 1
+        cache = 1
+        memory = 1
+        elementwise = 1
+        overhead = 1
+        imbalance = 1
+        fixed = 1
+        """);
+    assertThat(schedule().assertOk().out()).contains("cost model weights: calibrated (tessera bench cost-model)");
+  }
+
+  @Test
+  void rejectsTargetsWithoutACostModelAndNonCpuProfiles() {
+    schedule("--target", "cuda").assertInputError(RunErrors.UNAVAILABLE);
+    CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--profile", "h100");
+    r.assertInputError(RunErrors.BAD_VALUE);
+    assertThat(r.err()).contains("profile h100 is a gpu profile");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.tessera.scheduler.cost;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+
+/**
+ * Fits a cost model's term weights to measurements by least squares: measured seconds ≈ Σ wᵢ·fᵢ
+ * over the model's nominal terms fᵢ. Rows are weighted by 1/measured so the fit minimises relative
+ * error (times span orders of magnitude across schedules). Weights stay non-negative: a term whose
+ * weight comes out negative is dropped (weight 0) and the rest refitted. A term that is zero in
+ * every row cannot be fitted and keeps its prior weight.
+ */
+public final class Calibration {
+  private Calibration() {}
+
+  /** The weights that best explain {@code seconds} from {@code features} (one row per measurement). */
+  public static double[] fit(double[][] features, double[] seconds, double[] prior) {
+    int terms = prior.length;
+    double[] w = prior.clone();
+    List<Integer> active = new ArrayList<>();
+    for (int j = 0; j < terms; j++) {
+      boolean seen = false;
+      for (double[] row : features) seen |= row[j] != 0;
+      if (seen) active.add(j);
+    }
+    while (!active.isEmpty()) {
+      double[] fitted = solve(features, seconds, active);
+      int worst = -1;
+      for (int i = 0; i < active.size(); i++) if (fitted[i] < 0 && (worst < 0 || fitted[i] < fitted[worst])) worst = i;
+      if (worst < 0) {
+        for (int i = 0; i < active.size(); i++) w[active.get(i)] = fitted[i];
+        return w;
+      }
+      w[active.remove(worst)] = 0;
+    }
+    return w;
+  }
+
+  private static double[] solve(double[][] features, double[] seconds, List<Integer> columns) {
+    RealMatrix a = new Array2DRowRealMatrix(features.length, columns.size());
+    ArrayRealVector b = new ArrayRealVector(features.length);
+    for (int r = 0; r < features.length; r++) {
+      double scale = 1 / seconds[r];
+      for (int c = 0; c < columns.size(); c++) a.setEntry(r, c, features[r][columns.get(c)] * scale);
+      b.setEntry(r, 1);
+    }
+    // A tiny ridge towards zero keeps nearly collinear terms from taking huge opposite weights.
+    RealMatrix ata = a.transpose().multiply(a);
+    for (int c = 0; c < columns.size(); c++) ata.addToEntry(c, c, 1e-9 * Math.max(1, ata.getEntry(c, c)));
+    return new QRDecomposition(ata).getSolver().solve(a.transpose().operate(b)).toArray();
+  }
+
+  /** Where the weights for {@code profile} live: beside the profile cache, {@code cost-model-PROFILE.weights}. */
+  public static Path file(Path cacheDir, String profile) {
+    return cacheDir.resolve("cost-model-" + profile + ".weights");
+  }
+
+  /** Writes {@code name = value} lines in term order. */
+  public static void write(Path file, List<String> terms, double[] weights) throws IOException {
+    StringBuilder sb = new StringBuilder("# CPU cost-model weights fitted by `tessera bench cost-model`; delete to use the defaults.\n");
+    for (int i = 0; i < terms.size(); i++) sb.append(String.format(Locale.ROOT, "%s = %.6g%n", terms.get(i), weights[i]));
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, sb.toString());
+  }
+
+  /** The stored weights, or empty when the file is missing, malformed or names other terms. */
+  public static Optional<double[]> read(Path file, List<String> terms) {
+    if (!Files.isRegularFile(file)) return Optional.empty();
+    double[] w = new double[terms.size()];
+    boolean[] seen = new boolean[terms.size()];
+    try {
+      for (String line : Files.readAllLines(file)) {
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith("#")) continue;
+        String[] kv = t.split("=", 2);
+        int i = kv.length == 2 ? terms.indexOf(kv[0].strip()) : -1;
+        if (i < 0) return Optional.empty();
+        w[i] = Double.parseDouble(kv[1].strip());
+        if (!(w[i] >= 0) || Double.isInfinite(w[i])) return Optional.empty();
+        seen[i] = true;
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    for (boolean s : seen) if (!s) return Optional.empty();
+    return Optional.of(w);
+  }
+}

@@ -1,0 +1,175 @@
+package dev.tessera.scheduler.cost;
+
+import static dev.tessera.scheduler.Knobs.BLOCK_M;
+import static dev.tessera.scheduler.Knobs.BLOCK_N;
+import static dev.tessera.scheduler.Knobs.CHUNK;
+import static dev.tessera.scheduler.Knobs.THREADS;
+
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.profile.CpuProfile;
+import dev.tessera.scheduler.profile.HardwareProfile;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CPU backend's cost model. The time is a weighted sum of terms, each a nominal time in seconds
+ * derived from the kernel, the schedule and the profile; the weights ({@link #TERMS}, 1 by default)
+ * are what {@link Calibration} fits to measurements.
+ *
+ * <ul>
+ *   <li>{@code compute}, {@code chunked}, {@code loopnest}: FLOPs at the one-thread FMA rate times the
+ *       threads used, one term per code path of the backend (the flash executor for parallel attention,
+ *       which counts the blocks actually visited — a causal mask skips whole key blocks, so about
+ *       (N + blockM + blockN)/(2N) of them run; the chunk executor for recurrences; the generated loop
+ *       nest for contractions), since their distance from the FMA peak differs by an order of magnitude;
+ *   <li>{@code packing}: operand loads of the micro-kernels, FLOPs × (16/blockM + 16/blockN) at the
+ *       same rate: small blocks reuse each loaded row less;
+ *   <li>{@code cache}: the same FLOPs scaled by one block's working set over the L2: large blocks
+ *       spill their score tile and accumulators out of the near caches;
+ *   <li>{@code memory}: K and V re-read once per query block, Q and O once, at the memory bandwidth;
+ *   <li>{@code elementwise}: exp, max, scale and mask per visited score, per normalizer pass;
+ *   <li>{@code overhead}: a fixed cost per tile (per chunk for recurrences) — calls, bookkeeping;
+ *   <li>{@code imbalance}: the per-thread time lost because work items (batch × ⌈M/blockM⌉ query
+ *       blocks) do not divide evenly over the threads: (⌈items/threads⌉·threads/items − 1) × the above;
+ *   <li>{@code fixed}: a per-run cost (task submission, joins).
+ * </ul>
+ */
+public final class CpuCostModel implements CostModel {
+  /** The terms, in breakdown order; a coefficient vector has one weight per term. */
+  public static final List<String> TERMS = List.of("compute", "chunked", "loopnest", "packing", "cache", "memory", "elementwise",
+      "overhead", "imbalance", "fixed");
+
+  /** Nominal cost of one score's elementwise work, in one-thread FLOP-equivalents (a scalar exp is ~20). */
+  static final double ELEMENTWISE_FLOPS = 20;
+  /** Nominal seconds per tile (micro-kernel calls, row bookkeeping). */
+  static final double TILE_SECONDS = 1e-6;
+  /** Nominal seconds per run. */
+  static final double RUN_SECONDS = 50e-6;
+
+  private final double[] weights;
+
+  /** The model with every weight 1. */
+  public CpuCostModel() {
+    this(ones());
+  }
+
+  /** The model with {@code weights}, one per {@link #TERMS} entry. */
+  public CpuCostModel(double[] weights) {
+    if (weights.length != TERMS.size()) throw new IllegalArgumentException("need " + TERMS.size() + " weights, got " + weights.length);
+    this.weights = weights.clone();
+  }
+
+  static double[] ones() {
+    double[] w = new double[TERMS.size()];
+    java.util.Arrays.fill(w, 1);
+    return w;
+  }
+
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  @Override
+  public Prediction predict(KernelInfo k, Schedule s, HardwareProfile profile) throws ScheduleException {
+    if (!(profile instanceof CpuProfile p)) throw new ScheduleException(s, "target", "the cpu cost model needs a cpu profile, not " + profile.kind());
+    double[] f = features(k, s, p);
+    Map<String, Double> breakdown = new LinkedHashMap<>();
+    double total = 0;
+    for (int i = 0; i < f.length; i++) {
+      breakdown.put(TERMS.get(i), weights[i] * f[i]);
+      total += weights[i] * f[i];
+    }
+    return new Prediction(total, breakdown, trafficBytes(k, s), lowerBoundBytes(k, p));
+  }
+
+  /** The nominal seconds of each term, in {@link #TERMS} order: the regressors of calibration. */
+  public static double[] features(KernelInfo k, Schedule s, CpuProfile p) throws ScheduleException {
+    int threads = s.intKnob(THREADS, p.cores());
+    double used = Math.min(threads, p.cores());
+    // Per-thread FMA rate: all threads together rarely reach cores × the one-thread rate.
+    double rate = used == 1 ? p.fmaGflopsOneThread() * 1e9 : Math.min(p.fmaGflopsOneThread(), p.fmaGflopsAllThreads() / p.cores()) * 1e9;
+    Work w = work(k, s, threads);
+    double compute = w.flops / (used * rate);
+    double packing = compute * w.loadsPerFlop;
+    double cache = compute * w.workingSetBytes / p.l2Bytes();
+    double memory = trafficBytes(k, s) / (p.memoryGbPerS() * 1e9);
+    double elementwise = w.scores * ELEMENTWISE_FLOPS / (used * rate);
+    double overhead = w.tiles * TILE_SECONDS / used;
+    double waves = Math.ceil((double) w.items / threads);
+    double idle = waves * threads / w.items - 1;
+    double imbalance = idle * (compute + packing + cache + elementwise + overhead);
+    int path = k.kind().ordinal();
+    return new double[] {path == 0 ? compute : 0, path == 1 ? compute : 0, path == 2 ? compute : 0, packing, cache, memory,
+        elementwise, overhead, imbalance, RUN_SECONDS};
+  }
+
+  /** FLOPs and elementwise scores computed, micro-kernel loads per FLOP, one block's bytes, tiles and parallel work items. */
+  private record Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items) {}
+
+  private static Work work(KernelInfo k, Schedule s, int threads) throws ScheduleException {
+    return switch (k.kind()) {
+      case PARALLEL -> {
+        int bm = s.intKnob(BLOCK_M, 128);
+        int bn = s.intKnob(BLOCK_N, 64);
+        double visited = visitedFraction(k, bm, bn);
+        double pairs = (double) k.batch() * k.m() * k.n() * visited;
+        double rowBlocks = Math.ceil((double) k.m() / bm);
+        double tiles = k.batch() * rowBlocks * Math.ceil(k.n() * visited / bn);
+        double bytes = 4.0 * (bm * k.d() + bn * k.d() + (double) bm * bn + bm * k.e());
+        yield new Work(2 * pairs * (k.d() + k.e()), 16.0 / bm + 16.0 / bn, bytes, pairs * Math.max(1, k.passes()), tiles,
+            (long) (k.batch() * rowBlocks));
+      }
+      case RECURRENT -> {
+        int c = s.intKnob(CHUNK, 64);
+        double chunks = Math.ceil((double) k.m() / c);
+        double intra = chunks * c * (c + 1) / 2.0 * (k.d() + k.e());
+        double flops = 2 * k.batch() * (intra + 2.0 * k.m() * k.d() * k.e());
+        double bytes = 4.0 * (c * (2 * k.d() + 2 * k.e()) + (double) c * c + k.d() * k.e());
+        yield new Work(flops, 16.0 / c, bytes, k.batch() * chunks * c * (c + 1) / 2.0, k.batch() * chunks, k.batch());
+      }
+      case CONTRACTION -> {
+        long items = Math.min(k.m(), 4L * threads);
+        double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
+        yield new Work(flops, 0, 0, 0, k.batch() * items, k.batch() * items);
+      }
+    };
+  }
+
+  /** The fraction of key blocks a blocked kernel visits: all when unmasked, else the visible part plus the diagonal band. */
+  static double visitedFraction(KernelInfo k, int bm, int bn) {
+    double v = k.visibleFraction();
+    if (v >= 1) return 1;
+    return Math.min(1, v + (1 - v) * (bm + bn) / (double) k.n());
+  }
+
+  /** Bytes the schedule moves to and from memory: for attention, K and V once per query block. */
+  public static double trafficBytes(KernelInfo k, Schedule s) throws ScheduleException {
+    return switch (k.kind()) {
+      case PARALLEL -> {
+        int bm = s.intKnob(BLOCK_M, 128);
+        double visited = visitedFraction(k, bm, s.intKnob(BLOCK_N, 64));
+        yield 4.0 * k.batch() * (k.m() * (k.d() + k.e()) + Math.ceil((double) k.m() / bm) * k.n() * visited * (k.d() + k.e()));
+      }
+      case RECURRENT -> 4.0 * k.batch() * k.m() * (2 * k.d() + 2 * k.e());
+      case CONTRACTION -> 4.0 * k.batch() * (k.m() * k.d() + k.d() * k.n() + k.m() * k.n());
+    };
+  }
+
+  /**
+   * The I/O lower bound: for attention Θ(N²d²/M) element transfers with M the on-chip memory (the L2,
+   * in f32 elements), and never less than reading the inputs and writing the output once.
+   */
+  public static double lowerBoundBytes(KernelInfo k, CpuProfile p) {
+    double compulsory = switch (k.kind()) {
+      case PARALLEL -> 4.0 * k.batch() * (k.m() * (k.d() + k.e()) + k.n() * (k.d() + k.e()));
+      case RECURRENT -> 4.0 * k.batch() * k.m() * (2 * k.d() + 2 * k.e());
+      case CONTRACTION -> 4.0 * k.batch() * (k.m() * k.d() + k.d() * k.n() + k.m() * k.n());
+    };
+    if (k.kind() != KernelInfo.Kind.PARALLEL) return compulsory;
+    double onChip = p.l2Bytes() / 4.0;
+    double bound = 4.0 * k.batch() * k.m() * k.n() * k.visibleFraction() * k.d() * Math.max(k.d(), k.e()) / onChip;
+    return Math.max(compulsory, bound);
+  }
+}
