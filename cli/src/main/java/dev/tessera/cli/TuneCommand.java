@@ -96,8 +96,7 @@ final class TuneCommand implements Callable<Integer> {
           return 0;
         }
       }
-      List<Schedule> candidates = CpuCandidates.of(CpuBackend.defaultSchedule(), Runtime.getRuntime().availableProcessors(),
-          CpuTuneRunner.recurrent(kernel));
+      List<Schedule> candidates = candidates(kernel, prepared.dims(), err);
       TuneResult r = tuner.measure(new TuneRequest(key, candidates), new CpuTuneRunner(module, kernel, prepared, warmUp), b,
           new ProgressBar(err, System.console() != null));
       table(out, r, candidates.size());
@@ -110,6 +109,29 @@ final class TuneCommand implements Callable<Integer> {
     } catch (ScheduleException e) {
       return new Console(sources, err).report(RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no candidate could run: " + e.getMessage(), ""));
     }
+  }
+
+  /**
+   * The default schedule first (the baseline every result is compared with), then the cost model's
+   * ranking of the legal schedules; the fixed grid when the model has no description of the kernel.
+   */
+  private static List<Schedule> candidates(Kernel kernel, Map<String, Long> dims, PrintWriter err) throws ScheduleException {
+    List<Schedule> ranked;
+    try {
+      ranked = CostRanking.ranked(kernel, dims, err);
+    } catch (dev.tessera.scheduler.profile.ProfileException e) {
+      err.println("tessera: warning: " + e.getMessage() + "; tuning without the cost model");
+      ranked = List.of();
+    }
+    Schedule base = CpuBackend.defaultSchedule();
+    if (ranked.isEmpty()) return CpuCandidates.of(base, Runtime.getRuntime().availableProcessors(), CpuTuneRunner.recurrent(kernel));
+    List<Schedule> out = new ArrayList<>(List.of(base));
+    for (Schedule s : ranked) {
+      Schedule full = base;
+      for (Map.Entry<String, String> k : s.knobs().entrySet()) full = full.with(k.getKey(), k.getValue());
+      if (!out.contains(full)) out.add(full);
+    }
+    return out;
   }
 
   private void checkOptions() throws CompileException {
