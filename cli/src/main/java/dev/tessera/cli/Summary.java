@@ -35,8 +35,9 @@ final class Summary {
       out.printf(Locale.ROOT, "compile   %.1f ms source to loaded class (front end and passes %.1f ms, bytecode %.1f ms)%n",
           r.frontMillis() + r.compileMillis(), r.frontMillis(), r.compileMillis());
     }
-    if (r.runs() > 1) {
-      out.printf(Locale.ROOT, "time      %.3f ms (median of %d runs; first run %.3f ms)%n", r.medianMillis(), r.runs(), r.firstMillis());
+    if (!ref) {
+      out.printf(Locale.ROOT, "time      %.3f ms (median of %d runs after 0.5 s of warm-up; first run %.3f ms)%n", r.medianMillis(),
+          r.runs(), r.firstMillis());
     } else {
       out.printf(Locale.ROOT, "time      %.3f ms%n", r.medianMillis());
     }
