@@ -141,6 +141,7 @@ final class FlashExecutor {
   enum Coverage { FULL, EMPTY, PARTIAL }
 
   static Coverage coverage(FlashSpec f, Tensors ts, int[] batch, int m0, int rows, int n0, int cols) {
+    if (f.normalizeMask() == null && f.modifierMasks().stream().allMatch(java.util.Objects::isNull)) return Coverage.FULL;
     Map<String, Iv> env = new HashMap<>();
     for (int i = 0; i < batch.length; i++) env.put(f.batch().get(i), Iv.point(batch[i]));
     env.put(f.m(), new Iv(m0, m0 + rows - 1));

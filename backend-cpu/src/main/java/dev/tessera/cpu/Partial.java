@@ -32,9 +32,11 @@ final class Partial {
   /** A matrix operand: array, offset of element (0, 0), leading dimension. */
   private record Panel(float[] a, int off, int ld) {}
 
-  /** Rows [r0, r0 + count) × columns [0, width) of {@code access}, copied only when columns are not contiguous. */
-  private static Panel panel(FlashSpec f, FlashSpec.Access access, Tensors ts, int[] batch, int r0, int count, int width, float[] buf) {
-    int[] a = FlashExecutor.addressing(f.batch(), access, ts, batch);
+  /**
+   * Rows [r0, r0 + count) × columns [0, width) of a matrix addressed by {@code a} (from
+   * {@link FlashExecutor#addressing}), copied only when columns are not contiguous.
+   */
+  private static Panel panel(int[] a, Tensors ts, int r0, int count, int width, float[] buf) {
     float[] src = ts.t()[a[3]];
     if (a[2] == 1) return new Panel(src, a[0] + r0 * a[1], a[1]);
     for (int r = 0; r < count; r++) {
@@ -48,13 +50,16 @@ final class Partial {
     GeneratedKernel gen = ex.gen();
     MatMul mm = ex.mm();
     int bn = f.blockN();
-    Panel q = panel(f, f.q(), ts, batch, m0, rows, sh.d(), new float[rows * sh.d()]);
+    int[] qa = FlashExecutor.addressing(f.batch(), f.q(), ts, batch);
+    int[] ka = FlashExecutor.addressing(f.batch(), f.k(), ts, batch);
+    int[] va = FlashExecutor.addressing(f.batch(), f.v(), ts, batch);
+    Panel q = panel(qa, ts, m0, rows, sh.d(), new float[rows * sh.d()]);
     float[] kBuf = new float[bn * sh.d()];
     float[] vBuf = new float[bn * sh.e()];
     boolean norm = f.normalizer() >= 0;
     if (norm) gen.normInit(f.normalizer(), state, rows, rows);
     if (f.passes() == 3) {
-      wholeRow(ex, ts, batch, m0, nb0, nb1, q, kBuf, vBuf);
+      wholeRow(ex, ts, batch, m0, nb0, nb1, q, ka, va, kBuf, vBuf);
       return;
     }
     float[] s = new float[rows * bn];
@@ -70,7 +75,7 @@ final class Partial {
         Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
         if (cov == Coverage.EMPTY) continue;
         boolean full = cov == Coverage.FULL;
-        Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
+        Panel k = panel(ka, ts, n0, cols, sh.d(), kBuf);
         mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), alpha, false);
         if (!f.tileIsIdentity() && !(full && f.tileIsIdentityWhenFull())) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
         byte[] v = f.normalizeMask() != null && !full ? vis : null;
@@ -85,7 +90,7 @@ final class Partial {
           markSeen(v, bn, cols);
         }
         if (pass == 1) {
-          Panel val = panel(f, f.v(), ts, batch, n0, cols, sh.e(), vBuf);
+          Panel val = panel(va, ts, n0, cols, sh.e(), vBuf);
           mm.ab(s, 0, bn, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
         }
       }
@@ -104,7 +109,8 @@ final class Partial {
   }
 
   /** Normalizers that need the whole row: scores of all key blocks are kept (O(blockM · N)), then one step. */
-  private void wholeRow(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, Panel q, float[] kBuf, float[] vBuf) {
+  private void wholeRow(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, Panel q, int[] ka, int[] va,
+      float[] kBuf, float[] vBuf) {
     GeneratedKernel gen = ex.gen();
     MatMul mm = ex.mm();
     int bn = f.blockN();
@@ -118,7 +124,7 @@ final class Partial {
       int cols = Math.min(bn, n - n0);
       Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
       if (cov == Coverage.EMPTY) continue;
-      Panel k = panel(f, f.k(), ts, batch, n0, cols, sh.d(), kBuf);
+      Panel k = panel(ka, ts, n0, cols, sh.d(), kBuf);
       mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(),
           (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims()), false);
       gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, cov == Coverage.FULL);
@@ -132,7 +138,7 @@ final class Partial {
     for (int nb = nb0; nb < nb1; nb++) {
       int n0 = nb * bn;
       int cols = Math.min(bn, n - n0);
-      Panel val = panel(f, f.v(), ts, batch, n0, cols, sh.e(), vBuf);
+      Panel val = panel(va, ts, n0, cols, sh.e(), vBuf);
       mm.ab(row, n0, n, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
     }
   }
