@@ -13,6 +13,7 @@ import java.util.function.BiConsumer;
 public final class Pipeline {
   private static final List<Pass> PASSES = List.of(
       new FoldConstants(),
+      new EliminateCommonSubexpressions(),
       new EliminateDeadCode(),
       new RecogniseAttention(),
       new RecogniseRecurrence(),

@@ -110,6 +110,32 @@ class RecognitionTest {
   }
 
   @Test
+  void identicalTemporariesAreComputedOnce() {
+    Module m = Pipeline.run(Sources.compile("""
+        kernel k(A: f32[N, K], B: f32[K]) -> (Y: f32[N]) {
+          U[n] = sum[k] A[n, k] * B[k]
+          W[n] = sum[k] A[n, k] * B[k]
+          Y[n] = U[n] - 2.0 * W[n]
+        }
+        """));
+    List<Op> ops = m.kernels().get(0).ops();
+    assertThat(ops).hasSize(2);
+    assertThat(m.kernels().get(0).tensor("W")).isEmpty();
+    assertThat(dev.tessera.ir.IrPrinter.print(m)).contains("Y[n:N] = U[n] - 2.0 * U[n]");
+  }
+
+  @Test
+  void outputsAreNeverMerged() {
+    Module m = Pipeline.run(Sources.compile("""
+        kernel k(A: f32[N]) -> (X: f32[N], Y: f32[N]) {
+          X[n] = A[n] * 2.0
+          Y[n] = A[n] * 2.0
+        }
+        """));
+    assertThat(m.kernels().get(0).ops()).hasSize(2);
+  }
+
+  @Test
   void constantsAreFolded() {
     Module m = Pipeline.run(Sources.compile("kernel k(A: f32[N]) -> (B: f32[N]) { B[n] = A[n] * rsqrt(4) + (2 * 3) }"));
     assertThat(dev.tessera.ir.IrPrinter.print(m)).contains("B[n:N] = A[n] * 0.5 + 6");
