@@ -56,7 +56,7 @@ public final class CpuBackend {
       MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
       GeneratedKernel gen = (GeneratedKernel) lookup.findConstructor(lookup.lookupClass(),
           java.lang.invoke.MethodType.methodType(void.class)).invoke();
-      return new CpuKernel(b.kernel(), b.slots(), b.plan(), b.virtual(), gen, bytes, schedule.intKnob("threads", Runtime.getRuntime().availableProcessors()));
+      return new CpuKernel(b.kernel(), b.slots(), b.plan(), b.virtual(), gen, schedule.intKnob("threads", Runtime.getRuntime().availableProcessors()));
     } catch (Throwable e) {
       throw new IllegalStateException("generated class for kernel " + kernel.name() + " does not load: " + e, e);
     }

@@ -20,30 +20,22 @@ public final class CpuKernel {
   private final Slots slots;
   private final List<Plan> plan;
   private final GeneratedKernel gen;
-  private final byte[] classBytes;
   private final int threads;
   private final ForkJoinPool pool;
   private final FlashExecutor flash;
   private final ChunkExecutor chunks;
   private final java.util.Set<String> virtual;
 
-  CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, java.util.Set<String> virtual, GeneratedKernel gen, byte[] classBytes,
-      int threads) {
+  CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, java.util.Set<String> virtual, GeneratedKernel gen, int threads) {
     this.kernel = kernel;
     this.virtual = java.util.Set.copyOf(virtual);
     this.slots = slots;
     this.plan = List.copyOf(plan);
     this.gen = gen;
-    this.classBytes = classBytes.clone();
     this.threads = threads;
     this.pool = threads == ForkJoinPool.commonPool().getParallelism() ? ForkJoinPool.commonPool() : new ForkJoinPool(threads);
     this.flash = new FlashExecutor(gen, pool, threads);
     this.chunks = new ChunkExecutor(pool, flash.mm());
-  }
-
-  /** The generated class file, for inspection and determinism checks. */
-  public byte[] classBytes() {
-    return classBytes.clone();
   }
 
   /** One line per plan step: what runs fused, chunked, or as generated loop nests. */
@@ -64,10 +56,6 @@ public final class CpuKernel {
 
   public Kernel kernel() {
     return kernel;
-  }
-
-  public int threads() {
-    return threads;
   }
 
   /** Runs the kernel; {@code inputs} hold every input by name, {@code dims} every dimension. */

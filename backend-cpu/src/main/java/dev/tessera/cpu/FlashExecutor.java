@@ -36,9 +36,6 @@ final class FlashExecutor {
   /** One run's view of the tensors. */
   record Tensors(float[][] t, int[][] st, int[] dv, Map<String, Long> dims, Slots slots, IntervalEval intervals) {}
 
-  /** A unit of work: one batch tuple, one block of rows, one range of key blocks. */
-  private record Item(int[] batch, int m0, int rows, int nb0, int nb1) {}
-
   void run(FlashSpec f, Tensors ts) {
     int mExt = Extents.extent(f.mExtent(), ts.dims());
     int nExt = Extents.extent(f.nExtent(), ts.dims());

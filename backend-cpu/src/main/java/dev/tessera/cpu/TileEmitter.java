@@ -89,10 +89,7 @@ final class TileEmitter {
       return id;
     }
     Loops.upTo(m.mv, r, ROWS, () -> {
-      m.mv.visitVarInsn(ILOAD, M0);
-      m.mv.visitVarInsn(ILOAD, r);
-      m.mv.visitInsn(IADD);
-      m.mv.visitVarInsn(ISTORE, mi);
+      sum(m.mv, M0, r, mi);
       Loops.upTo(m.mv, c, COLS, () -> element(m, a, mods, value, r, c, ni, at));
     });
     m.finish();
@@ -101,20 +98,14 @@ final class TileEmitter {
 
   private void element(OpMethod m, Op.ParallelAttention a, List<Op.Compute> mods, int value, int r, int c, int ni, int at) {
     var mv = m.mv;
-    mv.visitVarInsn(ILOAD, N0);
-    mv.visitVarInsn(ILOAD, c);
-    mv.visitInsn(IADD);
-    mv.visitVarInsn(ISTORE, ni);
+    sum(mv, N0, c, ni);
     mv.visitVarInsn(ILOAD, r);
     mv.visitVarInsn(ILOAD, LD);
     mv.visitInsn(IMUL);
     mv.visitVarInsn(ILOAD, c);
     mv.visitInsn(IADD);
     mv.visitVarInsn(ISTORE, at);
-    mv.visitVarInsn(ALOAD, S);
-    mv.visitVarInsn(ILOAD, at);
-    mv.visitInsn(FALOAD);
-    mv.visitVarInsn(FSTORE, value);
+    loadScore(mv, at, value);
     for (Op.Compute mod : mods) {
       maskedValue(m, mod.body(), mod.mask().orElse(null), value);
     }
@@ -146,14 +137,8 @@ final class TileEmitter {
       for (PointwiseChain.Pass p : chain) {
         switch (p) {
           case PointwiseChain.Arith ar -> Loops.upTo(mv, c, COLS, () -> {
-            mv.visitVarInsn(ILOAD, rowOff);
-            mv.visitVarInsn(ILOAD, c);
-            mv.visitInsn(IADD);
-            mv.visitVarInsn(ISTORE, at);
-            mv.visitVarInsn(ALOAD, S);
-            mv.visitVarInsn(ILOAD, at);
-            mv.visitInsn(FALOAD);
-            mv.visitVarInsn(FSTORE, value);
+            sum(mv, rowOff, c, at);
+            loadScore(mv, at, value);
             mv.visitVarInsn(ALOAD, S);
             mv.visitVarInsn(ILOAD, at);
             m.em.emit(ar.expr(), JType.FLOAT);
@@ -178,15 +163,9 @@ final class TileEmitter {
     mv.visitVarInsn(ILOAD, FULL);
     mv.visitJumpInsn(IFNE, skip);
     Loops.upTo(mv, r, ROWS, () -> {
-      mv.visitVarInsn(ILOAD, M0);
-      mv.visitVarInsn(ILOAD, r);
-      mv.visitInsn(IADD);
-      mv.visitVarInsn(ISTORE, mi);
+      sum(mv, M0, r, mi);
       Loops.upTo(mv, c, COLS, () -> {
-        mv.visitVarInsn(ILOAD, N0);
-        mv.visitVarInsn(ILOAD, c);
-        mv.visitInsn(IADD);
-        mv.visitVarInsn(ISTORE, ni);
+        sum(mv, N0, c, ni);
         mv.visitVarInsn(ALOAD, VIS);
         mv.visitVarInsn(ILOAD, r);
         mv.visitVarInsn(ILOAD, LD);
@@ -198,6 +177,22 @@ final class TileEmitter {
       });
     });
     mv.visitLabel(skip);
+  }
+
+  /** target = local x + local y. */
+  private static void sum(org.objectweb.asm.MethodVisitor mv, int x, int y, int target) {
+    mv.visitVarInsn(ILOAD, x);
+    mv.visitVarInsn(ILOAD, y);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ISTORE, target);
+  }
+
+  /** value = s[at]. */
+  private static void loadScore(org.objectweb.asm.MethodVisitor mv, int at, int value) {
+    mv.visitVarInsn(ALOAD, S);
+    mv.visitVarInsn(ILOAD, at);
+    mv.visitInsn(FALOAD);
+    mv.visitVarInsn(FSTORE, value);
   }
 
   /** value = (full || mask) ? body : 0. */

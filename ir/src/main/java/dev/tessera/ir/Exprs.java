@@ -84,8 +84,4 @@ public final class Exprs {
     for (Read r : reads(e)) if (!out.contains(r.tensor())) out.add(r.tensor());
     return out;
   }
-
-  public static boolean mentionsVar(Expr e, String name) {
-    return nodes(e).stream().anyMatch(n -> n instanceof Var v && v.name().equals(name));
-  }
 }

@@ -48,22 +48,6 @@ public final class Ops {
     return new Scan(s.step(), states, s.body().stream().map(b -> mapExprs(b, f)).toList());
   }
 
-  /** The op and, for scans and templates, the ops inside it, in evaluation order. */
-  public static List<Op> flatten(Op op) {
-    List<Op> out = new ArrayList<>();
-    switch (op) {
-      case Scan s -> {
-        out.add(s);
-        s.body().forEach(b -> out.addAll(flatten(b)));
-      }
-      case ParallelAttention a -> out.addAll(a.pieces());
-      case RecurrentAttention r -> out.addAll(flatten(r.scan()));
-      case Einsum e -> out.add(e.contraction());
-      default -> out.add(op);
-    }
-    return out;
-  }
-
   /** Every expression the op evaluates (without descending into nested ops). */
   public static List<Expr> exprs(Op op) {
     List<Expr> out = new ArrayList<>();

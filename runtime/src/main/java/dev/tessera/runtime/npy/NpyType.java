@@ -32,8 +32,4 @@ public enum NpyType {
   String bigEndianDescr() {
     return itemSize == 1 ? null : ">" + descr.substring(1);
   }
-
-  boolean isInteger() {
-    return this == I8 || this == U8 || this == I32 || this == I64;
-  }
 }
