@@ -24,6 +24,7 @@ public final class CpuKernel {
   private final ForkJoinPool pool;
   private final FlashExecutor flash;
   private final ChunkExecutor chunks;
+  private final GemmExecutor gemms;
   private final java.util.Set<String> virtual;
 
   CpuKernel(Kernel kernel, Slots slots, List<Plan> plan, java.util.Set<String> virtual, GeneratedKernel gen, int threads) {
@@ -36,6 +37,7 @@ public final class CpuKernel {
     this.pool = threads == ForkJoinPool.commonPool().getParallelism() ? ForkJoinPool.commonPool() : new ForkJoinPool(threads);
     this.flash = new FlashExecutor(gen, pool, threads);
     this.chunks = new ChunkExecutor(pool, flash.mm());
+    this.gemms = new GemmExecutor(pool, threads, flash.mm());
   }
 
   /** One line per plan step: what runs fused, chunked, or as generated loop nests. */
@@ -47,6 +49,8 @@ public final class CpuKernel {
         case Plan.Scan sc -> "scan (" + sc.updates().size() + " state, " + sc.body().size() + " body ops)";
         case Plan.Flash f -> "flash attention (" + (f.spec().normalizer() < 0 ? "no normalizer" : f.spec().passes() + "-pass normalizer")
             + ", blocks " + f.spec().blockM() + "x" + f.spec().blockN() + ")";
+        case Plan.Gemm g -> "matrix product " + g.spec().c() + " = " + g.spec().a() + (g.spec().bTransposed() ? "·" + g.spec().b() + "ᵀ" : "·" + g.spec().b())
+            + " (tiles " + g.spec().blockM() + "x" + g.spec().blockN() + ")";
         case Plan.Chunked c -> "chunked linear attention (" + c.spec().kind().name().toLowerCase(java.util.Locale.ROOT)
             + " decay, chunk " + c.spec().chunk() + ")";
       });
@@ -141,6 +145,7 @@ public final class CpuKernel {
       }
       case Plan.Flash f -> flash.run(f.spec(), tensors(s));
       case Plan.Chunked c -> chunks.run(c.spec(), tensors(s));
+      case Plan.Gemm g -> gemms.run(g.spec(), tensors(s));
     }
   }
 

@@ -23,6 +23,14 @@ final class FlashPlanner {
   private final int blockN;
   private final int splitKv;
 
+  int blockM() {
+    return blockM;
+  }
+
+  int blockN() {
+    return blockN;
+  }
+
   FlashPlanner(Module module, int blockM, int blockN, int splitKv) {
     this.module = module;
     this.blockM = blockM;

@@ -96,7 +96,11 @@ final class KernelClassBuilder {
   private void add(Op op, FlashPlanner flash) {
     switch (op) {
       case Op.Compute c -> plan.add(run(c.indices(), null, name -> loops.compute(name, c, null)));
-      case Op.Contract c -> plan.add(run(c.indices(), null, name -> loops.contract(name, c, null)));
+      case Op.Contract c -> {
+        java.util.Optional<GemmSpec> gemm = flash == null ? java.util.Optional.empty() : GemmPlanner.plan(c, flash.blockM(), flash.blockN());
+        if (gemm.isPresent()) plan.add(new Plan.Gemm(gemm.get()));
+        else plan.add(run(c.indices(), null, name -> loops.contract(name, c, null)));
+      }
       case Op.Normalize n -> plan.add(run(withoutAxis(n), null, name -> loops.normalize(name, n, null)));
       case Op.Einsum e -> add(e.contraction(), flash);
       case Op.Scan s -> plan.add(scan(s));

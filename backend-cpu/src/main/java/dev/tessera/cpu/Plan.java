@@ -23,6 +23,9 @@ sealed interface Plan {
   /** A recurrent template run in chunks by the {@link ChunkExecutor}. */
   record Chunked(ChunkSpec spec) implements Plan {}
 
+  /** A contraction run as blocked matrix products, by the {@link GemmExecutor}. */
+  record Gemm(GemmSpec spec) implements Plan {}
+
   /** A state update writing {@code next} from {@code state}; the executor swaps the two after every step. */
   record Update(Run run, String state, String next) {}
 }

@@ -69,7 +69,7 @@ class ScheduleCommandTest {
   void explainShowsTheTopTenWithTheirBreakdowns() {
     CliRun r = schedule("--explain").assertOk();
     String[] lines = r.out().split("\\R");
-    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +loopnest +packing +cache +memory +elementwise +overhead +imbalance +fixed +io/bound");
+    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +gemm +packing +cache +memory +elementwise +overhead +imbalance +fixed +io/bound");
     for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){12}");
     assertThat(lines[3]).contains(lines[6].substring(6, lines[6].indexOf('}') + 1));
     assertThat(lines[16]).startsWith("terms in ms;");
@@ -81,7 +81,7 @@ class ScheduleCommandTest {
     Files.writeString(cache.resolve("cost-model-testcpu.weights"), """
         compute = 1
         chunked = 1
-        loopnest = 1
+        gemm = 1
         packing = 1
         cache = 1
         memory = 1

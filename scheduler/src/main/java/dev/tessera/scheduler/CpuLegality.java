@@ -24,7 +24,8 @@ final class CpuLegality {
     }
     int bm = Legality.atLeast(s, BLOCK_M, 1);
     int bn = Legality.atLeast(s, BLOCK_N, 1);
-    long bytes = workingSetBytes(bm, bn, x);
+    // A block never holds more rows or keys than there are.
+    long bytes = workingSetBytes(Math.min(bm, Math.max(1, x.m())), Math.min(bn, Math.max(1, x.n())), x);
     if (bytes > p.l2Bytes()) {
       throw ScheduleException.limitBroken(s, bm >= bn ? BLOCK_M : BLOCK_N, "l2_bytes", "blockM=" + bm + ", blockN=" + bn
           + " with d=" + x.d() + ", e=" + x.e() + " need a " + Units.bytes(bytes) + " working set per thread; "

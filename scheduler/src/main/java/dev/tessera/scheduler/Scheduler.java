@@ -12,9 +12,10 @@ import java.util.TreeSet;
 
 /**
  * Enumerates the legal CPU schedules of a kernel and ranks them with a cost model. The CPU backend
- * reads {@code blockM}/{@code blockN} only in fused parallel attention and {@code chunk} only in
- * chunked recurrences, so each kind enumerates the knobs that change what runs and leaves the others
- * at the backend's defaults.
+ * reads {@code blockM}/{@code blockN} only in fused parallel attention and blocked matrix products
+ * (where a product has one row, blockM changes nothing), and {@code chunk} only in chunked
+ * recurrences, so each kind enumerates the knobs that change what runs and leaves the others at the
+ * backend's defaults.
  */
 public final class Scheduler {
   public static final List<Integer> BLOCK_M = List.of(16, 32, 64, 128, 256);
@@ -31,8 +32,9 @@ public final class Scheduler {
 
   /** The legal schedules for {@code k} on {@code p}, in a fixed order; illegal candidates are skipped. */
   public static List<Schedule> enumerate(KernelInfo k, CpuProfile p) {
-    List<Integer> bms = k.kind() == KernelInfo.Kind.PARALLEL ? BLOCK_M : List.of(DEFAULT_BLOCK_M);
-    List<Integer> bns = k.kind() == KernelInfo.Kind.PARALLEL ? BLOCK_N : List.of(DEFAULT_BLOCK_N);
+    boolean blocked = k.kind() != KernelInfo.Kind.RECURRENT;
+    List<Integer> bms = blocked && k.m() > 1 ? BLOCK_M : List.of(DEFAULT_BLOCK_M);
+    List<Integer> bns = blocked ? BLOCK_N : List.of(DEFAULT_BLOCK_N);
     List<Integer> chunks = k.kind() == KernelInfo.Kind.RECURRENT ? CHUNK : List.of(DEFAULT_CHUNK);
     Shapes shapes = new Shapes(k.m(), k.n(), k.d(), k.e(), ElemType.F32);
     List<Schedule> legal = new ArrayList<>();

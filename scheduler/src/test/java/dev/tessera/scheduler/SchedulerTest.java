@@ -35,7 +35,9 @@ class SchedulerTest {
   void enumeratesTheKnobsEachKindReads() {
     assertThat(Scheduler.enumerate(CAUSAL, FOUR_CORES)).hasSize(5 * 4 * 2);
     assertThat(Scheduler.enumerate(RETNET, FOUR_CORES)).hasSize(4 * 2);
-    assertThat(Scheduler.enumerate(GEMM, FOUR_CORES)).hasSize(2);
+    assertThat(Scheduler.enumerate(GEMM, FOUR_CORES)).hasSize(5 * 4 * 2);
+    KernelInfo gemv = new KernelInfo(KernelInfo.Kind.CONTRACTION, 1, 1, 4096, 1024, 0, 1, 0);
+    assertThat(Scheduler.enumerate(gemv, FOUR_CORES)).hasSize(4 * 2);
   }
 
   @Test

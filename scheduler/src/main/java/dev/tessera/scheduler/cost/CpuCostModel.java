@@ -19,13 +19,14 @@ import java.util.Map;
  * are what {@link Calibration} fits to measurements.
  *
  * <ul>
- *   <li>{@code compute}, {@code chunked}, {@code loopnest}: FLOPs at the one-thread FMA rate times the
+ *   <li>{@code compute}, {@code chunked}, {@code gemm}: FLOPs at the one-thread FMA rate times the
  *       threads used, one term per code path of the backend (the flash executor for parallel attention,
  *       which counts the blocks actually visited — a causal mask skips whole key blocks, so about
- *       (N + blockM + blockN)/(2N) of them run; the chunk executor for recurrences; the generated loop
- *       nest for contractions), since their distance from the FMA peak differs by an order of magnitude;
+ *       (N + blockM + blockN)/(2N) of them run; the chunk executor for recurrences; the blocked matrix
+ *       products for contractions), since their distance from the FMA peak differs;
  *   <li>{@code packing}: operand loads of the micro-kernels, FLOPs × (16/blockM + 16/blockN) at the
- *       same rate: small blocks reuse each loaded row less;
+ *       same rate: small blocks reuse each loaded row less (a contraction also repacks its B panel,
+ *       k × blockN, once per tile);
  *   <li>{@code cache}: the same FLOPs scaled by one block's working set over the L2: large blocks
  *       spill their score tile and accumulators out of the near caches;
  *   <li>{@code memory}: K and V re-read once per query block, Q and O once, at the memory bandwidth;
@@ -38,7 +39,7 @@ import java.util.Map;
  */
 public final class CpuCostModel implements CostModel {
   /** The terms, in breakdown order; a coefficient vector has one weight per term. */
-  public static final List<String> TERMS = List.of("compute", "chunked", "loopnest", "packing", "cache", "memory", "elementwise",
+  public static final List<String> TERMS = List.of("compute", "chunked", "gemm", "packing", "cache", "memory", "elementwise",
       "overhead", "imbalance", "fixed");
 
   /** Nominal cost of one score's elementwise work, in one-thread FLOP-equivalents (a scalar exp is ~20). */
@@ -130,9 +131,15 @@ public final class CpuCostModel implements CostModel {
         yield new Work(flops, 16.0 / c, bytes, k.batch() * chunks * c * (c + 1) / 2.0, k.batch() * chunks, k.batch());
       }
       case CONTRACTION -> {
-        long items = Math.min(k.m(), 4L * threads);
+        int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
+        int bn = (int) Math.min(s.intKnob(BLOCK_N, 64), k.n());
+        double tiles = k.batch() * Math.ceil((double) k.m() / bm) * Math.ceil((double) k.n() / bn);
         double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
-        yield new Work(flops, 0, 0, 0, k.batch() * items, k.batch() * items);
+        // Per tile: the A panel (bm×k), the packed B panel (k×bn) and the C tile, in f32.
+        double bytes = 4.0 * ((double) bm * k.d() + (double) k.d() * bn + (double) bm * bn);
+        // Operand loads per FLOP of the register tile, plus the B repacking (k·bn per tile, over 2·bm·bn·k FLOPs).
+        double loads = 16.0 / bm + 16.0 / bn + 0.5 / bm;
+        yield new Work(flops, loads, bytes, 0, tiles, (long) tiles);
       }
     };
   }

@@ -1,0 +1,105 @@
+package dev.tessera.cpu;
+
+import dev.tessera.cpu.kernels.MatMul;
+import dev.tessera.ir.Extents;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Runs a {@link GemmSpec}: the output is cut into blockM × blockN tiles (per batch entry), and
+ * contiguous ranges of tiles go to the workers; each tile is one micro-kernel call over the whole k.
+ * Tiles of one batch entry are visited with n outermost so consecutive tiles of a worker share their
+ * B panel.
+ */
+final class GemmExecutor {
+  private final ForkJoinPool pool;
+  private final int threads;
+  private final MatMul mm;
+
+  GemmExecutor(ForkJoinPool pool, int threads, MatMul mm) {
+    this.pool = pool;
+    this.threads = threads;
+    this.mm = mm;
+  }
+
+  void run(GemmSpec g, FlashExecutor.Tensors ts) {
+    int m = Extents.extent(g.mExtent(), ts.dims());
+    int n = Extents.extent(g.nExtent(), ts.dims());
+    int k = Extents.extent(g.kExtent(), ts.dims());
+    int[] batch = g.batchExtents().stream().mapToInt(e -> Extents.extent(e, ts.dims())).toArray();
+    int a = ts.slots().tensor(g.a());
+    int b = ts.slots().tensor(g.b());
+    int c = ts.slots().tensor(g.c());
+    int[] aSt = ts.st()[a];
+    int[] bSt = ts.st()[b];
+    int[] cSt = ts.st()[c];
+    int lda = g.aM() < 0 ? k : aSt[g.aM()];
+    int ldc = g.cM() < 0 ? n : cSt[g.cM()];
+    int ldb = g.bTransposed() ? bSt[g.bN()] : bSt[g.bK()];
+    int bm = Math.min(g.blockM(), m);
+    int bn = Math.min(g.blockN(), n);
+    int mTiles = ceilDiv(m, bm);
+    int nTiles = ceilDiv(n, bn);
+    long batches = 1;
+    for (int e : batch) batches *= e;
+    long tiles = batches * mTiles * nTiles;
+    Range whole = (lo, hi) -> {
+      for (long t = lo; t < hi; t++) {
+        int mi = (int) (t % mTiles);
+        int ni = (int) (t / mTiles % nTiles);
+        long bi = t / mTiles / nTiles;
+        int aOff = 0;
+        int bOff = 0;
+        int cOff = 0;
+        long rest = bi;
+        for (int j = batch.length - 1; j >= 0; j--) {
+          int v = (int) (rest % batch[j]);
+          rest /= batch[j];
+          aOff += v * aSt[g.aBatchPos()[j]];
+          bOff += v * bSt[g.bBatchPos()[j]];
+          cOff += v * cSt[g.cBatchPos()[j]];
+        }
+        int m0 = mi * bm;
+        int n0 = ni * bn;
+        int rows = Math.min(bm, m - m0);
+        int cols = Math.min(bn, n - n0);
+        float[] cArr = ts.t()[c];
+        if (g.bTransposed()) {
+          mm.abt(ts.t()[a], aOff + m0 * lda, lda, ts.t()[b], bOff + n0 * ldb, ldb, cArr, cOff + m0 * ldc + n0, ldc, rows, cols, k, 1f, false);
+        } else {
+          mm.ab(ts.t()[a], aOff + m0 * lda, lda, ts.t()[b], bOff + n0, ldb, cArr, cOff + m0 * ldc + n0, ldc, rows, cols, k, false);
+        }
+      }
+    };
+    int parts = (int) Math.min(tiles, threads == 1 ? 1 : threads * 4L);
+    if (parts <= 1) {
+      whole.run(0, tiles);
+      return;
+    }
+    RecursiveAction[] tasks = new RecursiveAction[parts];
+    for (int p = 0; p < parts; p++) {
+      long lo = tiles * p / parts;
+      long hi = tiles * (p + 1) / parts;
+      tasks[p] = new RecursiveAction() {
+        @Override
+        protected void compute() {
+          whole.run(lo, hi);
+        }
+      };
+    }
+    pool.invoke(new RecursiveAction() {
+      @Override
+      protected void compute() {
+        invokeAll(tasks);
+      }
+    });
+  }
+
+  private interface Range {
+    void run(long lo, long hi);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}
