@@ -5,6 +5,7 @@ import dev.tessera.diag.Diagnostic;
 import dev.tessera.diag.Sources;
 import dev.tessera.diag.Span;
 import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.passes.Pipeline;
@@ -15,9 +16,11 @@ import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.Scheduler;
 import dev.tessera.scheduler.cost.Calibration;
 import dev.tessera.scheduler.cost.CpuCostModel;
+import dev.tessera.scheduler.cost.GpuCostModel;
 import dev.tessera.scheduler.cost.KernelInfo;
 import dev.tessera.scheduler.cost.Prediction;
 import dev.tessera.scheduler.profile.CpuProfile;
+import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.HardwareProfile;
 import dev.tessera.scheduler.profile.Host;
 import dev.tessera.scheduler.profile.ProfileException;
@@ -46,11 +49,14 @@ final class ScheduleCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
   Path file;
 
-  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "the target; only cpu has a cost model yet (default: ${DEFAULT-VALUE})")
+  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--profile", paramLabel = "NAME", defaultValue = Host.NAME, description = "the hardware profile (default: ${DEFAULT-VALUE})")
+  @Option(names = "--profile", paramLabel = "NAME", description = "the hardware profile (default: host for cpu, h100 for cuda)")
   String profileName;
+
+  @Option(names = "--dtype", paramLabel = "T", defaultValue = "f16", description = "cuda: the storage type of the floating-point tensors, f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
+  String dtype;
 
   @Option(names = "--profile-dir", paramLabel = "DIR", description = "more profiles: DIR/NAME.profile files")
   Path profileDir;
@@ -73,13 +79,16 @@ final class ScheduleCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      if (!target.equals("cpu")) throw error(RunErrors.UNAVAILABLE, "target '" + target + "' has no cost model yet", "use --target cpu");
+      if (!target.equals("cpu") && !target.equals("cuda")) {
+        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' has no cost model yet", "use --target cpu or --target cuda");
+      }
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
       Map<String, Long> bound = new DimBinder(kernel, compiled.sourceMap()).bind(Map.of(), parseDims());
       KernelInfo info = KernelInfos.of(kernel, bound).orElseThrow(() -> error(RunErrors.UNAVAILABLE,
           "kernel " + kernel.name() + " has no attention or contraction template to schedule", ""));
+      if (target.equals("cuda")) return cuda(out, err, kernel, info);
       CpuProfile profile = cpuProfile(err);
       Optional<double[]> weights = Calibration.read(Calibration.file(Host.defaultCacheDir(), profile.name()), CpuCostModel.TERMS);
       CpuCostModel model = weights.map(CpuCostModel::new).orElseGet(CpuCostModel::new);
@@ -97,12 +106,48 @@ final class ScheduleCommand implements Callable<Integer> {
     }
   }
 
-  private CpuProfile cpuProfile(PrintWriter err) throws ProfileException, CompileException {
+  private HardwareProfile profile(PrintWriter err, String fallback) throws ProfileException {
     Host host = Host.standard(note -> err.println("tessera: " + note));
     Profiles profiles = Profiles.load(Optional.ofNullable(profileDir), host, w -> err.println("tessera: warning: " + w));
-    HardwareProfile p = profiles.get(profileName);
+    return profiles.get(profileName == null ? fallback : profileName);
+  }
+
+  private CpuProfile cpuProfile(PrintWriter err) throws ProfileException, CompileException {
+    HardwareProfile p = profile(err, Host.NAME);
     if (p instanceof CpuProfile c) return c;
-    throw error(RunErrors.BAD_VALUE, "profile " + profileName + " is a " + p.kind() + " profile; --target cpu needs a cpu profile", "try --profile host");
+    throw error(RunErrors.BAD_VALUE, "profile " + p.name() + " is a " + p.kind() + " profile; --target cpu needs a cpu profile", "try --profile host");
+  }
+
+  private int cuda(PrintWriter out, PrintWriter err, Kernel kernel, KernelInfo info) throws ProfileException, CompileException, ScheduleException {
+    HardwareProfile hp = profile(err, "h100");
+    if (!(hp instanceof GpuProfile p)) {
+      throw error(RunErrors.BAD_VALUE, "profile " + hp.name() + " is a " + hp.kind() + " profile; --target cuda needs a gpu profile", "try --profile h100");
+    }
+    ElemType type = ElemType.parse(dtype).filter(ElemType::isFloat)
+        .orElseThrow(() -> error(RunErrors.BAD_VALUE, "--dtype must be f32, f16 or bf16, not '" + dtype + "'", ""));
+    GpuCostModel model = new GpuCostModel(type);
+    List<Scheduler.Ranked> ranked = Scheduler.rank(info, p, model, Scheduler.enumerateCuda(info, p, type));
+    if (ranked.isEmpty()) throw error(RunErrors.ILLEGAL_SCHEDULE, "no legal cuda schedule for " + kernel.name() + " on " + p.name(), "");
+    Scheduler.Ranked pick = ranked.get(0);
+    out.printf(Locale.ROOT, "kernel %s: %s (%s)%n", kernel.name(), info, type.text());
+    out.printf(Locale.ROOT, "profile %s: %s, %d SMs, %.0f TFLOP/s %s, %.0f GB/s; cost model: roofline per block, waves over SMs (not calibrated: no GPU measured)%n",
+        p.name(), p.description(), p.smCount(), p.peakTflops().getOrDefault(type.text(), p.peakTflops().get("f32")), type.text(), p.memoryGbPerS());
+    out.printf(Locale.ROOT, "%d legal schedules%n", ranked.size());
+    out.printf(Locale.ROOT, "pick: %s  predicted %s ms (%.1f TFLOP/s), %d blocks per SM; traffic %.3g MB, %.2fx the I/O lower bound (%.3g MB)%n",
+        pick.schedule(), ms(pick.prediction().seconds()), flops(info) / pick.prediction().seconds() / 1e12, model.occupancy(info, pick.schedule(), p),
+        pick.prediction().trafficBytes() / 1e6, pick.prediction().boundRatio(), pick.prediction().lowerBoundBytes() / 1e6);
+    if (explain) table(out, ranked, GpuCostModel.TERMS, "terms in ms; io/bound: HBM+L2 traffic over the attention I/O lower bound, M = shared memory per SM.");
+    out.flush();
+    return 0;
+  }
+
+  /** Useful FLOPs: the visible score and aggregation products (for a contraction, its product). */
+  private static double flops(KernelInfo k) {
+    return switch (k.kind()) {
+      case PARALLEL -> 2.0 * k.batch() * k.m() * k.n() * k.visibleFraction() * (k.d() + k.e());
+      case RECURRENT -> 2.0 * k.batch() * k.m() * (k.m() + 1) / 2.0 * (k.d() + k.e());
+      case CONTRACTION -> 2.0 * k.batch() * k.m() * k.n() * k.d();
+    };
   }
 
   private void print(PrintWriter out, Kernel kernel, KernelInfo info, CpuProfile p, boolean calibrated, List<Scheduler.Ranked> ranked) {
@@ -118,18 +163,22 @@ final class ScheduleCommand implements Callable<Integer> {
       out.flush();
       return;
     }
+    table(out, ranked, CpuCostModel.TERMS, "terms in ms; io/bound: the schedule's memory traffic over the attention I/O lower bound Θ(N²d²/M), M = L2.");
+    out.flush();
+  }
+
+  private static void table(PrintWriter out, List<Scheduler.Ranked> ranked, List<String> terms, String legend) {
     out.println();
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%4s  %-60s %9s", "rank", "schedule", "total ms"));
-    for (String t : CpuCostModel.TERMS) header.append(String.format(Locale.ROOT, " %11s", t));
+    for (String t : terms) header.append(String.format(Locale.ROOT, " %11s", t));
     out.println(header.append(String.format(Locale.ROOT, " %8s", "io/bound")));
     for (int i = 0; i < Math.min(EXPLAINED, ranked.size()); i++) {
       Prediction pr = ranked.get(i).prediction();
       StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%4d  %-60s %9s", i + 1, ranked.get(i).schedule(), ms(pr.seconds())));
-      for (String t : CpuCostModel.TERMS) row.append(String.format(Locale.ROOT, " %11s", ms(pr.breakdown().get(t))));
+      for (String t : terms) row.append(String.format(Locale.ROOT, " %11s", ms(pr.breakdown().get(t))));
       out.println(row.append(String.format(Locale.ROOT, " %8.2f", pr.boundRatio())));
     }
-    out.println("terms in ms; io/bound: the schedule's memory traffic over the attention I/O lower bound Θ(N²d²/M), M = L2.");
-    out.flush();
+    out.println(legend);
   }
 
   private static String ms(double seconds) {

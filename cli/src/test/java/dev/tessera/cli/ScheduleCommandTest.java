@@ -94,10 +94,25 @@ class ScheduleCommandTest {
   }
 
   @Test
-  void rejectsTargetsWithoutACostModelAndNonCpuProfiles() {
-    schedule("--target", "cuda").assertInputError(RunErrors.UNAVAILABLE);
+  void rejectsTargetsWithoutACostModelAndProfilesOfTheWrongKind() {
+    schedule("--target", "mesh").assertInputError(RunErrors.UNAVAILABLE);
+    CliRun wse = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--target", "cuda", "--profile", "wse2");
+    wse.assertInputError(RunErrors.BAD_VALUE);
+    assertThat(wse.err()).contains("profile wse2 is a mesh profile; --target cuda needs a gpu profile");
+    CliRun dtype = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--target", "cuda", "--dtype", "i8");
+    dtype.assertInputError(RunErrors.BAD_VALUE);
     CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--profile", "h100");
     r.assertInputError(RunErrors.BAD_VALUE);
     assertThat(r.err()).contains("profile h100 is a gpu profile");
+  }
+
+  @Test
+  void cudaRanksWithTheGpuModel() {
+    CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha.attn"), "--target", "cuda", "--profile", "a100", "--dim", "H=32",
+        "--dim", "M=1", "--dim", "N=8192", "--explain");
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("profile a100: NVIDIA A100");
+    assertThat(r.out()).containsMatch("pick: cuda\\{[^}]*splitKv=(2|4|8|16|32)[,}]");
+    assertThat(r.out()).containsMatch("rank +schedule +total ms +tensor +scalar +smem +memory +latency +launch +io/bound");
   }
 }

@@ -2,9 +2,12 @@ package dev.tessera.scheduler;
 
 import dev.tessera.ir.ElemType;
 import dev.tessera.scheduler.cost.CostModel;
+import dev.tessera.scheduler.cost.GpuCostModel;
 import dev.tessera.scheduler.cost.KernelInfo;
 import dev.tessera.scheduler.cost.Prediction;
 import dev.tessera.scheduler.profile.CpuProfile;
+import dev.tessera.scheduler.profile.GpuProfile;
+import dev.tessera.scheduler.profile.HardwareProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,8 +60,53 @@ public final class Scheduler {
     return legal;
   }
 
+  /** Threads per block the CUDA enumeration tries: 2, 4 and 8 warps. */
+  public static final List<Integer> CUDA_THREADS = List.of(64, 128, 256);
+  /** Query-block and key-block rows the CUDA enumeration tries. */
+  public static final List<Integer> CUDA_BLOCKS = List.of(16, 32, 64, 128);
+  /** K/V tiles in flight the CUDA enumeration tries. */
+  public static final List<Integer> CUDA_STAGES = List.of(1, 2, 3);
+  /** Key splits tried when the grid would leave SMs idle (decode). */
+  public static final List<Integer> CUDA_SPLITS = List.of(1, 2, 4, 8, 16, 32);
+
+  /**
+   * The legal CUDA schedules for {@code k} stored as {@code dtype} on {@code p}, in a fixed order:
+   * threads × blockM × blockN × stages, and key splits where one block per query block and batch
+   * entry would not fill the SMs. Candidates whose estimated registers per thread exceed the
+   * profile's limit (they would spill) are left out with the illegal ones.
+   */
+  public static List<Schedule> enumerateCuda(KernelInfo k, GpuProfile p, ElemType dtype) {
+    // A contraction streams its reduction through shared memory in tiles of 64: legality sees one.
+    long d = k.kind() == KernelInfo.Kind.CONTRACTION ? Math.min(k.d(), GpuCostModel.K_TILE) : k.d();
+    Shapes shapes = new Shapes(k.m(), k.n(), d, k.e(), dtype);
+    GpuCostModel model = new GpuCostModel(dtype);
+    List<Schedule> legal = new ArrayList<>();
+    for (int threads : CUDA_THREADS) {
+      for (int bm : CUDA_BLOCKS) {
+        List<Integer> splits = k.kind() == KernelInfo.Kind.PARALLEL && k.batch() * Math.ceil((double) k.m() / bm) < p.smCount()
+            ? CUDA_SPLITS : List.of(1);
+        for (int bn : CUDA_BLOCKS) {
+          for (int stages : CUDA_STAGES) {
+            for (int split : splits) {
+              Schedule s = Schedule.of("cuda").with(Knobs.THREADS, threads).with(Knobs.BLOCK_M, bm).with(Knobs.BLOCK_N, bn)
+                  .with(Knobs.STAGES, stages).with(Knobs.SPLIT_KV, split);
+              try {
+                Legality.check(s, p, shapes);
+                if (model.registersPerThread(k, s) > p.maxRegistersPerThread()) continue;
+                legal.add(s);
+              } catch (ScheduleException e) {
+                // Illegal on this GPU: not a candidate.
+              }
+            }
+          }
+        }
+      }
+    }
+    return legal;
+  }
+
   /** {@code schedules} by predicted time, fastest first; ties keep enumeration order. */
-  public static List<Ranked> rank(KernelInfo k, CpuProfile p, CostModel model, List<Schedule> schedules) throws ScheduleException {
+  public static List<Ranked> rank(KernelInfo k, HardwareProfile p, CostModel model, List<Schedule> schedules) throws ScheduleException {
     List<Ranked> ranked = new ArrayList<>();
     for (Schedule s : schedules) ranked.add(new Ranked(s, model.predict(k, s, p)));
     ranked.sort(Comparator.comparingDouble(r -> r.prediction().seconds()));
