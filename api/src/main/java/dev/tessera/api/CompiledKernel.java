@@ -202,7 +202,8 @@ public final class CompiledKernel {
     if (maxTime == null || maxTime.isNegative() || maxTime.isZero()) throw Errors.api(Errors.BAD_VALUE, "autotune needs a positive time budget", "");
     try {
       Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), Map.of(), parts.dims(), 0);
-      Tuning.Outcome o = Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, maxTime.toNanos() / 1e9, listener);
+      Tuning.Outcome o = Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, maxTime.toNanos() / 1e9, listener,
+          parts.profile(), parts.profileDir());
       return new TuneReport(o.best().toString(), o.seconds(), o.trials(), new CompiledKernel(withParts(o.best())));
     } catch (CompileException e) {
       throw Errors.of(e, parts.sources());

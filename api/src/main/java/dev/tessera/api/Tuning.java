@@ -41,9 +41,9 @@ final class Tuning {
 
   record Outcome(Schedule best, double seconds, List<TuneReport.Trial> trials) {}
 
-  static Outcome tune(Module module, Kernel kernel, Inputs.Prepared p, int maxCandidates, double maxSeconds, TuneListener listener)
-      throws ScheduleException {
-    List<Schedule> candidates = candidates(kernel, p.dims());
+  static Outcome tune(Module module, Kernel kernel, Inputs.Prepared p, int maxCandidates, double maxSeconds, TuneListener listener,
+      String profile, java.nio.file.Path profileDir) throws ScheduleException {
+    List<Schedule> candidates = candidates(kernel, p.dims(), profile, profileDir);
     TuneKey key = TuneKey.of(IrPrinter.print(kernel), Host.NAME, p.dims());
     double warmUp = Math.min(MAX_WARM_UP_SECONDS, maxSeconds / (4.0 * Math.min(maxCandidates, candidates.size())));
     Autotuner tuner = new Autotuner(TuneCache.standard(w -> { }));
@@ -63,9 +63,10 @@ final class Tuning {
     return new Outcome(r.best(), r.bestSeconds(), trials);
   }
 
-  private static List<Schedule> candidates(Kernel kernel, Map<String, Long> dims) throws ScheduleException {
+  private static List<Schedule> candidates(Kernel kernel, Map<String, Long> dims, String profile, java.nio.file.Path profileDir)
+      throws ScheduleException {
     Schedule base = CpuBackend.defaultSchedule();
-    List<Schedule> ranked = ranked(kernel, dims);
+    List<Schedule> ranked = ranked(kernel, dims, profile, profileDir);
     if (ranked.isEmpty()) return CpuCandidates.of(base, Runtime.getRuntime().availableProcessors(), CpuTuneRunner.recurrent(kernel));
     List<Schedule> out = new ArrayList<>(List.of(base));
     for (Schedule s : ranked) {
@@ -76,14 +77,19 @@ final class Tuning {
     return out;
   }
 
-  /** Empty when the model does not describe the kernel or the host profile cannot be had. */
-  private static List<Schedule> ranked(Kernel kernel, Map<String, Long> dims) throws ScheduleException {
+  /**
+   * The cost model's order on the builder's profile (the host unless another cpu profile was
+   * chosen: measuring always happens here, the ranking only orders the candidates). Empty when the
+   * model does not describe the kernel or the profile cannot be had.
+   */
+  private static List<Schedule> ranked(Kernel kernel, Map<String, Long> dims, String profile, java.nio.file.Path profileDir)
+      throws ScheduleException {
     Optional<KernelInfo> info = KernelInfos.of(kernel, dims);
     if (info.isEmpty()) return List.of();
     CpuProfile cpu;
     try {
-      cpu = Predictions.cpuProfile(Host.NAME, null);
-    } catch (ProfileException e) {
+      cpu = Predictions.cpuProfile(profile, profileDir);
+    } catch (ProfileException | TesseraException e) {
       return List.of();
     }
     CpuCostModel model = Calibration.read(Calibration.file(Host.defaultCacheDir(), cpu.name()), CpuCostModel.TERMS)
