@@ -127,6 +127,21 @@ public final class Tessera {
    * @throws TesseraException with positioned diagnostics for errors in the source or the options
    */
   public CompiledKernel compile() {
+    return compile(false).get(0);
+  }
+
+  /**
+   * Compiles every kernel the source defines, in definition order, with the same options; {@link
+   * #kernel} is ignored, and dimensions fixed with {@link #dim} apply to the kernels that have them.
+   *
+   * @throws TargetUnavailableException for {@link Target#CUDA} and {@link Target#MESH}
+   * @throws TesseraException with positioned diagnostics for errors in the source or the options
+   */
+  public java.util.List<CompiledKernel> compileAll() {
+    return compile(true);
+  }
+
+  private java.util.List<CompiledKernel> compile(boolean all) {
     if (!target.isAvailable()) throw Errors.unavailable(target, "compile " + name);
     Sources sources = new Sources();
     try {
@@ -137,17 +152,24 @@ public final class Tessera {
       }
       Frontend.Compiled compiled = file != null ? Frontend.compile(sources, file) : Frontend.compile(sources, name, text);
       Module module = Pipeline.run(compiled.module());
-      Kernel kernel = choose(module);
-      if (dtype != null) kernel = withStorage(kernel, dtype);
-      for (String d : dims.keySet()) {
-        if (!kernel.dims().contains(d)) {
-          throw new TesseraException(java.util.List.of(Diagnostic.error(RunErrors.BAD_DIM, compiled.sourceMap().kernel(kernel.name()),
-              "kernel " + kernel.name() + " has no dimension '" + d + "'", "its dimensions are " + String.join(", ", kernel.dims()))), sources);
-        }
-      }
+      java.util.List<Kernel> kernels = all ? module.kernels() : java.util.List.of(choose(module));
       Schedule schedule = target == Target.CPU ? schedule() : null;
-      return new CompiledKernel(new CompiledKernel.Parts(module, kernel, compiled.sourceMap(), sources, target, schedule,
-          Map.copyOf(dims), profile, profileDir));
+      java.util.List<CompiledKernel> out = new java.util.ArrayList<>();
+      for (Kernel k : kernels) {
+        Kernel kernel = dtype == null ? k : withStorage(k, dtype);
+        Map<String, Long> fixed = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> d : dims.entrySet()) {
+          if (kernel.dims().contains(d.getKey())) fixed.put(d.getKey(), d.getValue());
+          else if (!all) {
+            throw new TesseraException(java.util.List.of(Diagnostic.error(RunErrors.BAD_DIM, compiled.sourceMap().kernel(kernel.name()),
+                "kernel " + kernel.name() + " has no dimension '" + d.getKey() + "'", "its dimensions are " + String.join(", ", kernel.dims()))),
+                sources);
+          }
+        }
+        out.add(new CompiledKernel(new CompiledKernel.Parts(module, kernel, compiled.sourceMap(), sources, target, schedule,
+            java.util.Collections.unmodifiableMap(fixed), profile, profileDir)));
+      }
+      return java.util.List.copyOf(out);
     } catch (CompileException e) {
       throw Errors.of(e, sources);
     }

@@ -299,6 +299,17 @@ class ApiTest {
   }
 
   @Test
+  void compileAllGivesEveryKernelInOrder() {
+    String two = GEMM + "kernel twice(X: f32[M]) -> (Y: f32[M]) {\n  Y[m] = 2 * X[m]\n}\n";
+    List<CompiledKernel> all = Tessera.fromSource("two.attn", two).dim("K", 2).compileAll();
+    assertThat(all.stream().map(CompiledKernel::name).toList()).containsExactly("gemm", "twice").inOrder();
+    assertThat(all.get(0).fixedDims()).containsExactly("K", 2L);
+    assertThat(all.get(1).fixedDims()).isEmpty();
+    assertThat(all.get(1).run(Map.of("X", Tensor.of(new float[] {1, -2, 3}, 3))).get("Y").toFloatArray())
+        .isEqualTo(new float[] {2, -4, 6});
+  }
+
+  @Test
   void tensorsRoundTripThroughNpy() {
     Tensor t = Tensor.of(new float[] {1.5f, -2, 3, 4, 5, 6}, 2, 3);
     Path p = tmp.resolve("t.npy");
