@@ -132,8 +132,10 @@ public final class CompileMojo extends AbstractMojo {
       if (stamps.upToDate(rel, hash)) {
         skipped++;
         getLog().info("tessera: " + rel + " unchanged, skipped");
-        for (Path p : stamps.read(rel).orElseThrow().outputs()) if (p.startsWith(out)) classes.put(classKey(out, p), rel);
-        dimsUsed.addAll(o.dims().keySet()); // checked when it was compiled
+        Stamps.Stamp stamp = stamps.read(rel).orElseThrow();
+        for (Path p : stamp.outputs()) if (p.startsWith(out)) classes.put(classKey(out, p), rel);
+        dimsUsed.addAll(stamp.dims());
+        if (stamp.kernels() == 0) warnings.add(file + ": defines no kernel, so no facade is generated");
         continue;
       }
       List<CompiledKernel> kernels;
@@ -147,6 +149,8 @@ public final class CompileMojo extends AbstractMojo {
       if (kernels.isEmpty()) warnings.add(file + ": defines no kernel, so no facade is generated");
       String resource = "tessera/" + rel;
       List<Path> written = new ArrayList<>();
+      List<String> kernelDims = kernels.stream().flatMap(k -> k.dimensionNames().stream()).distinct().sorted().toList();
+      dimsUsed.addAll(kernelDims);
       written.add(writeIfChanged(res.resolve(resource), text));
       for (CompiledKernel k : kernels) {
         String cls = Names.className(k.name());
@@ -156,15 +160,14 @@ public final class CompileMojo extends AbstractMojo {
           errors.add(file + ": kernel " + k.name() + " would generate " + fqcn + ", which " + previous + " already generates; rename one kernel");
           continue;
         }
-        Map<String, Long> kernelDims = new LinkedHashMap<>();
-        for (String d : k.dimensionNames()) if (o.dims().containsKey(d)) kernelDims.put(d, o.dims().get(d));
-        dimsUsed.addAll(kernelDims.keySet());
+        Map<String, Long> fixed = new LinkedHashMap<>();
+        for (String d : k.dimensionNames()) if (o.dims().containsKey(d)) fixed.put(d, o.dims().get(d));
         String code = FacadeWriter.write(k, cls, resource, rel,
-            new FacadeWriter.Options(o.packageName(), o.target().text(), o.profile(), o.dtype(), kernelDims));
+            new FacadeWriter.Options(o.packageName(), o.target().text(), o.profile(), o.dtype(), fixed));
         written.add(writeIfChanged(out.resolve(fqcn.replace('.', '/') + ".java"), code));
         getLog().info("tessera: " + rel + ": kernel " + k.name() + " -> " + fqcn);
       }
-      stamps.write(rel, hash, written);
+      stamps.write(rel, hash, kernels.size(), kernelDims, written);
       compiled++;
     }
     removeDeleted(stamps, present);

@@ -63,7 +63,7 @@ final class FacadeWriter {
     line(" * " + Names.javadoc(signature));
     line(" * </pre>");
     line(" *");
-    line(" * <p>Dimensions: " + Names.javadoc(String.join(", ", k.dimensionNames())) + (o.dims().isEmpty() ? "" : "; fixed at build time: "
+    line(" * <p>Dimensions, in the order the flat-array {@code run} takes them: " + Names.javadoc(String.join(", ", k.dimensionNames())) + (o.dims().isEmpty() ? "" : "; fixed at build time: "
         + Names.javadoc(dimText(o.dims()))) + ". The kernel is compiled from the class-path resource {@link #RESOURCE} on first use;");
     line(" * the generated code serves every size, so calls with different shapes share it. Errors in inputs throw");
     line(" * {@link dev.tessera.api.TesseraException} with a positioned message.");

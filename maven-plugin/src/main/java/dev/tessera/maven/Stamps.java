@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The record of what one source last produced: a hash of its text and of every option that shapes
- * the output, then the files written, one per line. A source whose hash matches and whose files
+ * the output, how many kernels it defines and their dimensions (so warnings about them survive a
+ * skipped source), then the files written, one per line. A source whose hash matches and whose files
  * are all still there is not compiled again.
  */
 final class Stamps {
@@ -24,7 +25,7 @@ final class Stamps {
   }
 
   /** What a stamp holds. */
-  record Stamp(String hash, List<Path> outputs) {}
+  record Stamp(String hash, int kernels, List<String> dims, List<Path> outputs) {}
 
   static String hash(String sourceText, String options) {
     try {
@@ -47,10 +48,13 @@ final class Stamps {
     if (!Files.isRegularFile(f)) return Optional.empty();
     try {
       List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-      if (lines.isEmpty()) return Optional.empty();
+      if (lines.size() < 3 || !lines.get(1).startsWith("kernels ") || !lines.get(2).startsWith("dims")) return Optional.empty();
+      int kernels = Integer.parseInt(lines.get(1).substring("kernels ".length()).trim());
+      String dimText = lines.get(2).substring("dims".length()).trim();
+      List<String> dims = dimText.isEmpty() ? List.of() : List.of(dimText.split(" "));
       List<Path> outputs = new ArrayList<>();
-      for (String l : lines.subList(1, lines.size())) if (!l.isBlank()) outputs.add(Path.of(l));
-      return Optional.of(new Stamp(lines.get(0), outputs));
+      for (String l : lines.subList(3, lines.size())) if (!l.isBlank()) outputs.add(Path.of(l));
+      return Optional.of(new Stamp(lines.get(0), kernels, dims, outputs));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -61,10 +65,12 @@ final class Stamps {
     return read(relativeSource).filter(s -> s.hash().equals(hash) && s.outputs().stream().allMatch(Files::isRegularFile)).isPresent();
   }
 
-  void write(String relativeSource, String hash, List<Path> outputs) throws IOException {
+  void write(String relativeSource, String hash, int kernels, List<String> dims, List<Path> outputs) throws IOException {
     Path f = file(relativeSource);
     Files.createDirectories(f.getParent());
     StringBuilder sb = new StringBuilder(hash).append('\n');
+    sb.append("kernels ").append(kernels).append('\n');
+    sb.append("dims ").append(String.join(" ", dims)).append('\n');
     for (Path p : outputs) sb.append(p).append('\n');
     Files.writeString(f, sb.toString(), StandardCharsets.UTF_8);
   }
