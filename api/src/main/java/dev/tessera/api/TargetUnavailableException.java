@@ -7,6 +7,7 @@ import java.util.List;
 /** The requested {@link Target} has no backend in this build (code E410). */
 public final class TargetUnavailableException extends TesseraException {
   private static final long serialVersionUID = 1L;
+  /** The target that was asked for. */
   private final Target target;
 
   TargetUnavailableException(Target target, Diagnostic d) {
