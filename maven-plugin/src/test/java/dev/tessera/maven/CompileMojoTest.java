@@ -146,6 +146,18 @@ class CompileMojoTest {
   }
 
   @Test
+  void aRefOnlyBuildGeneratesReferenceFacades() throws Exception {
+    CompileMojo m = mojo();
+    m.targets = List.of("ref");
+    m.execute();
+    assertThat(Files.readString(facade())).contains(".kernel(\"gemm\").target(Target.REF).compile();");
+    CompileMojo both = mojo();
+    both.targets = List.of("ref", "cpu");
+    both.execute();
+    assertThat(Files.readString(facade())).contains(".target(Target.CPU)");
+  }
+
+  @Test
   void skipDoesNothing() throws Exception {
     CompileMojo m = mojo();
     m.skip = true;
