@@ -166,7 +166,7 @@ class CompileMojoTest {
   }
 
   @Test
-  void facadesAreDeterministicAndNamedFromTheKernel() {
+  void facadesAreDeterministicAndNamedFromTheKernelAndCompile() throws Exception {
     String text = "kernel two_outputs(X: f32[N], class: i8[N]) -> (Y: f32[N], Z: f32[N]) {\n  Y[n] = 2 * X[n]\n  Z[n] = X[n] + class[n]\n}\n";
     CompiledKernel k = Tessera.fromSource("t.attn", text).compile();
     FacadeWriter.Options o = new FacadeWriter.Options("p", "cpu", "host", null, Map.of());
@@ -177,5 +177,37 @@ class CompileMojoTest {
     assertThat(a).contains("public record Outputs(Tensor Y, Tensor Z) {}");
     assertThat(a).contains("public static Outputs run(float[] X, byte[] class_, int N)");
     assertThat(Names.className("9lives")).isEqualTo("K9livesKernel");
+    assertThat(javac("p/TwoOutputsKernel.java", a)).isEmpty();
+
+    // Run it: the resource next to the class, as the plugin arranges.
+    Path classes = tmp.resolve("javac/classes");
+    Files.createDirectories(classes.resolve("tessera"));
+    Files.writeString(classes.resolve("tessera/t.attn"), text);
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Class<?> facade = loader.loadClass("p.TwoOutputsKernel");
+      Object out = facade.getMethod("run", float[].class, byte[].class, int.class)
+          .invoke(null, new float[] {1, 2, 3}, new byte[] {10, 0, -10}, 3);
+      dev.tessera.api.Tensor y = (dev.tessera.api.Tensor) out.getClass().getMethod("Y").invoke(out);
+      dev.tessera.api.Tensor z = (dev.tessera.api.Tensor) out.getClass().getMethod("Z").invoke(out);
+      assertThat(y.toFloatArray()).isEqualTo(new float[] {2, 4, 6});
+      assertThat(z.toFloatArray()).isEqualTo(new float[] {11, 2, -7});
+    }
+  }
+
+  /** Compiles one generated file against the test class path; the compiler's complaints, or empty. */
+  private String javac(String relative, String code) throws Exception {
+    Path src = tmp.resolve("javac/src").resolve(relative);
+    Files.createDirectories(src.getParent());
+    Files.writeString(src, code);
+    Path classes = Files.createDirectories(tmp.resolve("javac/classes"));
+    java.io.StringWriter err = new java.io.StringWriter();
+    javax.tools.JavaCompiler c = javax.tools.ToolProvider.getSystemJavaCompiler();
+    int rc = c.run(null, null, new java.io.PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        err.write(b);
+      }
+    }), "-Xlint:all", "-Werror", "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
+    return rc == 0 ? err.toString() : "rc " + rc + ": " + err;
   }
 }
