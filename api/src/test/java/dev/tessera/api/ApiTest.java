@@ -199,6 +199,7 @@ class ApiTest {
         () -> Tessera.fromSource("bad.attn", "kernel bad(A: f32[M]) -> (C: f32[M]) {\n  C[m] = A[m] * Z[m]\n}\n").compile());
     assertThat(e.summary()).matches("bad\\.attn:2:\\d+: error\\[E2\\d\\d\\]: .*Z.*");
     assertThat(e.getMessage()).contains("C[m] = A[m] * Z[m]");
+    assertThat(e.getMessage()).startsWith(e.summary() + "\n");
     assertThat(e.getStackTrace()).isEmpty();
 
     Path file = Files.writeString(tmp.resolve("syntax.attn"), "kernel k(A: f32[M] -> (C: f32[M]) {}\n");
