@@ -14,7 +14,8 @@ final class IrDump {
   private IrDump() {}
 
   static List<String> examples() {
-    try (Stream<Path> s = Files.walk(ZooRun.example(""))) {
+    // Depth 2: the zoo is examples/{attention,einsum}/*.attn; examples/maven-consumer is a project, not zoo.
+    try (Stream<Path> s = Files.walk(ZooRun.example(""), 2)) {
       return s.filter(p -> p.toString().endsWith(".attn"))
           .filter(p -> !p.toString().contains("target"))
           .map(p -> ZooRun.example("").relativize(p).toString().replace('\\', '/'))

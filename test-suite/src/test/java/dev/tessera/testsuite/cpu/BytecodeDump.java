@@ -19,7 +19,8 @@ public final class BytecodeDump {
   static String dump() throws Exception {
     StringBuilder sb = new StringBuilder();
     List<Path> files;
-    try (Stream<Path> s = Files.walk(Path.of("..", "examples"))) {
+    // Depth 2: the zoo only (examples/maven-consumer is a project, not zoo).
+    try (Stream<Path> s = Files.walk(Path.of("..", "examples"), 2)) {
       files = s.filter(p -> p.toString().endsWith(".attn") && !p.toString().contains("target")).sorted().toList();
     }
     for (Path f : files) {

@@ -1,0 +1,99 @@
+package dev.tessera.api;
+
+import dev.tessera.cpu.CpuBackend;
+import dev.tessera.ir.IrPrinter;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.runtime.CpuTuneRunner;
+import dev.tessera.runtime.Inputs;
+import dev.tessera.runtime.KernelInfos;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.Scheduler;
+import dev.tessera.scheduler.cost.Calibration;
+import dev.tessera.scheduler.cost.CpuCostModel;
+import dev.tessera.scheduler.cost.KernelInfo;
+import dev.tessera.scheduler.profile.CpuProfile;
+import dev.tessera.scheduler.profile.Host;
+import dev.tessera.scheduler.profile.ProfileException;
+import dev.tessera.scheduler.tune.Autotuner;
+import dev.tessera.scheduler.tune.Budget;
+import dev.tessera.scheduler.tune.CpuCandidates;
+import dev.tessera.scheduler.tune.TuneCache;
+import dev.tessera.scheduler.tune.TuneKey;
+import dev.tessera.scheduler.tune.TuneRequest;
+import dev.tessera.scheduler.tune.TuneResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Autotuning as {@code tessera tune} does it: the default schedule first (the baseline), then the
+ * cost model's ranking on the host, measured until the budget is spent, the winner cached under the
+ * same key the command line uses.
+ */
+final class Tuning {
+  private Tuning() {}
+
+  /** Untimed running per candidate; shorter than the command line's 0.3 s when the budget is small. */
+  private static final double MAX_WARM_UP_SECONDS = 0.3;
+
+  record Outcome(Schedule best, double seconds, List<TuneReport.Trial> trials) {}
+
+  static Outcome tune(Module module, Kernel kernel, Inputs.Prepared p, int maxCandidates, double maxSeconds, TuneListener listener,
+      String profile, java.nio.file.Path profileDir) throws ScheduleException {
+    List<Schedule> candidates = candidates(kernel, p.dims(), profile, profileDir);
+    TuneKey key = TuneKey.of(IrPrinter.print(kernel), Host.NAME, p.dims());
+    double warmUp = Math.min(MAX_WARM_UP_SECONDS, maxSeconds / (4.0 * Math.min(maxCandidates, candidates.size())));
+    Autotuner tuner = new Autotuner(TuneCache.standard(w -> { }));
+    TuneResult r = tuner.measure(new TuneRequest(key, candidates), new CpuTuneRunner(module, kernel, p, warmUp),
+        new Budget(maxCandidates, maxSeconds), new Autotuner.Progress() {
+          @Override
+          public void started(int total) {}
+
+          @Override
+          public void finished(int done, int total, TuneResult.Trial t) {
+            listener.finished(done, total, t.schedule().toString(), t.wasMeasured() ? t.seconds() : Double.NaN);
+          }
+        });
+    List<TuneReport.Trial> trials = r.trials().stream()
+        .map(t -> new TuneReport.Trial(t.schedule().toString(), t.wasMeasured() ? t.seconds() : Double.NaN, t.wasMeasured() ? "" : t.problem()))
+        .toList();
+    return new Outcome(r.best(), r.bestSeconds(), trials);
+  }
+
+  private static List<Schedule> candidates(Kernel kernel, Map<String, Long> dims, String profile, java.nio.file.Path profileDir)
+      throws ScheduleException {
+    Schedule base = CpuBackend.defaultSchedule();
+    List<Schedule> ranked = ranked(kernel, dims, profile, profileDir);
+    if (ranked.isEmpty()) return CpuCandidates.of(base, Runtime.getRuntime().availableProcessors(), CpuTuneRunner.recurrent(kernel));
+    List<Schedule> out = new ArrayList<>(List.of(base));
+    for (Schedule s : ranked) {
+      Schedule full = base;
+      for (Map.Entry<String, String> k : s.knobs().entrySet()) full = full.with(k.getKey(), k.getValue());
+      if (!out.contains(full)) out.add(full);
+    }
+    return out;
+  }
+
+  /**
+   * The cost model's order on the builder's profile (the host unless another cpu profile was
+   * chosen: measuring always happens here, the ranking only orders the candidates). Empty when the
+   * model does not describe the kernel or the profile cannot be had.
+   */
+  private static List<Schedule> ranked(Kernel kernel, Map<String, Long> dims, String profile, java.nio.file.Path profileDir)
+      throws ScheduleException {
+    Optional<KernelInfo> info = KernelInfos.of(kernel, dims);
+    if (info.isEmpty()) return List.of();
+    CpuProfile cpu;
+    try {
+      cpu = Predictions.cpuProfile(profile, profileDir);
+    } catch (ProfileException | TesseraException e) {
+      return List.of();
+    }
+    CpuCostModel model = Calibration.read(Calibration.file(Host.defaultCacheDir(), cpu.name()), CpuCostModel.TERMS)
+        .map(CpuCostModel::new).orElseGet(CpuCostModel::new);
+    return Scheduler.rank(info.get(), cpu, model).stream().map(Scheduler.Ranked::schedule).toList();
+  }
+}
