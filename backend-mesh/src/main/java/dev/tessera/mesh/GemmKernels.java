@@ -19,16 +19,18 @@ public final class GemmKernels {
   private GemmKernels() {}
 
   public static MeshKernel build(String algorithm, int p, int m, int k, int n, boolean transposed) {
-    int bm = ceil(m, p);
-    int bk = ceil(k, p);
-    int bn = ceil(n, p);
-    MeshKernel.Shape shape = new MeshKernel.Shape(algorithm, p, bm, bk, bn);
+    MeshKernel.Shape shape = shape(algorithm, p, m, k, n, transposed);
     return switch (algorithm) {
       case "meshgemm" -> shifting(Ring.interleaved(p), shape, transposed);
       case "cannon" -> shifting(Ring.natural(p), shape, transposed);
       case "summa" -> summa(shape, transposed);
       default -> throw new IllegalArgumentException("unknown GEMM algorithm " + algorithm);
     };
+  }
+
+  /** The kernel's shape without building its program (the analytic model at full-wafer sizes). */
+  public static MeshKernel.Shape shape(String algorithm, int p, int m, int k, int n, boolean transposed) {
+    return new MeshKernel.Shape(algorithm, p, ceil(m, p), ceil(k, p), ceil(n, p), transposed);
   }
 
   static int ceil(int a, int b) {
@@ -76,7 +78,7 @@ public final class GemmKernels {
   }
 
   /** Whether the core at {@code x} sends to its ring predecessor in the direction of growing positions. */
-  private static boolean sendsForward(Ring ring, int x) {
+  static boolean sendsForward(Ring ring, int x) {
     return ring.phys(ring.logical(x) - 1) > x;
   }
 
@@ -86,7 +88,7 @@ public final class GemmKernels {
   }
 
   /** The (send, receive) colours of class {@code c}: bit 1 says it sends forward, bit 0 that its successor does. */
-  private static int[] colours(int c, int back, int fwd) {
+  static int[] colours(int c, int back, int fwd) {
     return new int[] {(c & 2) != 0 ? fwd : back, (c & 1) != 0 ? fwd : back};
   }
 

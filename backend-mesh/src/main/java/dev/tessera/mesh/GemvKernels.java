@@ -18,15 +18,14 @@ public final class GemvKernels {
   private GemvKernels() {}
 
   public static MeshKernel build(String algorithm, int p, int n, int k) {
-    int bn = GemmKernels.ceil(n, p);
-    int bk = GemmKernels.ceil(k, p);
-    MeshKernel.Shape shape = new MeshKernel.Shape(algorithm, p, 1, bk, bn);
+    MeshKernel.Shape shape = shape(algorithm, p, n, k);
+    int bn = shape.bn();
+    int bk = shape.bk();
     boolean tree = switch (algorithm) {
       case "meshgemv" -> true;
       case "pipegemv" -> false;
       default -> throw new IllegalArgumentException("unknown GEMV algorithm " + algorithm);
     };
-    int g = groupSize(p);
     int[] cls = new int[p];
     List<Program> programs = new ArrayList<>();
     String[][] names = new String[p][1];
@@ -37,7 +36,7 @@ public final class GemvKernels {
       names[x][0] = "gemv_" + x;
       Code c = new Code(names[x][0]).buf("w", bk * bn).buf("v", bk).buf("part", bn).buf("tmp", bn);
       c.mm("part", "v", "w", 1, bk, bn, false);
-      if (tree) treeReduce(c, x, p, g, bn, l1, l2);
+      if (tree) TreeReduce.emit(c, x, p, LEVEL1, LEVEL2, "part", "tmp", bn, code -> code.add("part", "part", "tmp", bn), l1, l2);
       else chainReduce(c, x, bn, l1);
       if (p > 1) {
         if (x == 0) c.send(BCAST, "part", bn);
@@ -48,7 +47,7 @@ public final class GemvKernels {
     List<Route> routes = new ArrayList<>();
     if (p > 1) {
       routes.addAll(l1.emit(LEVEL1, 0, p - 1));
-      if (tree && p > g) routes.addAll(l2.emit(LEVEL2, 0, p - 1));
+      if (tree && TreeReduce.twoLevels(p)) routes.addAll(l2.emit(LEVEL2, 0, p - 1));
       routes.addAll(new Lanes(true, p).broadcast(0, false).emit(BCAST, 0, p - 1));
     }
     MeshProgram prog = new MeshProgram(p, p, "", programs, Classes.assign(cls, new int[p], names), routes);
@@ -64,26 +63,14 @@ public final class GemvKernels {
     return new MeshKernel(prog, loads, stores, shape);
   }
 
-  /** The tree's group size: about √p, so both levels take about as many receives. */
-  public static int groupSize(int p) {
-    return Math.max(1, (int) Math.ceil(Math.sqrt(p)));
+  /** The kernel's shape without building its program. */
+  public static MeshKernel.Shape shape(String algorithm, int p, int n, int k) {
+    return new MeshKernel.Shape(algorithm, p, 1, GemmKernels.ceil(k, p), GemmKernels.ceil(n, p), false);
   }
 
-  private static void treeReduce(Code c, int x, int p, int g, int bn, Lanes l1, Lanes l2) {
-    int leader = x / g * g;
-    if (x != leader) {
-      c.send(LEVEL1, "part", bn);
-      l1.unicast(x, leader);
-      return;
-    }
-    int members = Math.min(g, p - leader) - 1;
-    for (int i = 0; i < members; i++) c.recv(LEVEL1, "tmp", bn).add("part", "part", "tmp", bn);
-    if (x != 0) {
-      c.send(LEVEL2, "part", bn);
-      l2.unicast(x, 0);
-      return;
-    }
-    for (int i = 1; i < (p + g - 1) / g; i++) c.recv(LEVEL2, "tmp", bn).add("part", "part", "tmp", bn);
+  /** The tree's group size: about √p, so both levels take about as many receives. */
+  public static int groupSize(int p) {
+    return TreeReduce.groupSize(p);
   }
 
   private static void chainReduce(Code c, int x, int bn, Lanes l1) {

@@ -30,6 +30,8 @@ public sealed interface Instr {
     /** dst += a * b */ FMAC,
     /** dst = a + b */ ADD,
     /** dst = a * b */ MUL,
+    /** dst = a - b */ SUB,
+    /** dst = a / b */ DIV,
     /** dst = max(a, b) */ MAX,
     /** dst = exp(a) */ EXP,
     /** dst = a */ COPY,
@@ -38,6 +40,9 @@ public sealed interface Instr {
 
   /** A vector op; unary ops ignore {@code b}, ZERO ignores both sources. */
   record Vec(VecOp op, Ref dst, Ref a, Ref b, int len) implements Instr {}
+
+  /** dst = value on {@code len} words (a constant operand). */
+  record Fill(Ref dst, double value, int len) implements Instr {}
 
   /** dst *= value on {@code len} words (a scalar modifier, e.g. 1/√d). */
   record Scale(Ref dst, double value, int len) implements Instr {}

@@ -13,6 +13,9 @@ public record MeshKernel(MeshProgram program, List<Tile> loads, List<Tile> store
     stores = List.copyOf(stores);
   }
 
-  /** What the analytic model needs: the algorithm, the grid side and the block sizes. */
-  public record Shape(String algorithm, int p, int bm, int bk, int bn) {}
+  /**
+   * What the analytic model needs: the algorithm, the grid side, the block sizes (a core multiplies
+   * bm×bk by bk×bn) and whether B is used transposed.
+   */
+  public record Shape(String algorithm, int p, int bm, int bk, int bn, boolean transposed) {}
 }

@@ -59,6 +59,7 @@ public final class MeshText {
         default -> name(v.op()) + " " + v.dst() + " " + v.a() + " " + v.b() + " " + v.len();
       };
       case Scale s -> "scale " + s.dst() + " " + s.value() + " " + s.len();
+      case Instr.Fill f -> "fill " + f.dst() + " " + f.value() + " " + f.len();
       case Mm m -> (m.transB() ? "mmt " : "mm ") + m.c() + " " + m.a() + " " + m.b() + " " + m.m() + " " + m.k() + " " + m.n();
       case NStep n -> "nstep " + n.s() + " " + n.mask() + " " + n.st() + " " + n.rows() + " " + n.cols();
       case NComb n -> "ncomb " + n.st() + " " + n.other() + " " + n.rows();
@@ -151,8 +152,9 @@ public final class MeshText {
       case "recv" -> new Recv(colour(b[1]), ref(b[2]), num(b, 3));
       case "exp", "copy" -> new Vec(VecOp.valueOf(b[0].toUpperCase(Locale.ROOT)), ref(b[1]), ref(b[2]), ref(b[2]), num(b, 3));
       case "zero" -> new Vec(VecOp.ZERO, ref(b[1]), ref(b[1]), ref(b[1]), num(b, 2));
-      case "fmac", "add", "mul", "max" -> new Vec(VecOp.valueOf(b[0].toUpperCase(Locale.ROOT)), ref(b[1]), ref(b[2]), ref(b[3]), num(b, 4));
+      case "fmac", "add", "mul", "max", "sub", "div" -> new Vec(VecOp.valueOf(b[0].toUpperCase(Locale.ROOT)), ref(b[1]), ref(b[2]), ref(b[3]), num(b, 4));
       case "scale" -> new Scale(ref(b[1]), Double.parseDouble(b[2]), num(b, 3));
+      case "fill" -> new Instr.Fill(ref(b[1]), Double.parseDouble(b[2]), num(b, 3));
       case "mm", "mmt" -> new Mm(ref(b[1]), ref(b[2]), ref(b[3]), num(b, 4), num(b, 5), num(b, 6), b[0].equals("mmt"));
       case "nstep" -> new NStep(ref(b[1]), ref(b[2]), ref(b[3]), num(b, 4), num(b, 5));
       case "ncomb" -> new NComb(ref(b[1]), ref(b[2]), num(b, 3));

@@ -21,6 +21,10 @@ final class CoreOps {
         for (int i = 0; i < s.len(); i++) d[s.dst().off() + i] = (float) (d[s.dst().off() + i] * s.value());
         yield p.vec(s.len());
       }
+      case Instr.Fill f -> {
+        java.util.Arrays.fill(mem.buffer(core, f.dst().buf()), f.dst().off(), f.dst().off() + f.len(), (float) f.value());
+        yield p.vec(f.len());
+      }
       case Instr.Mm m -> mm(m, mem, core, p);
       case Instr.NStep s -> nstep(s, mem, core, p);
       case Instr.NComb c -> ncomb(c, mem, core, p);
@@ -42,6 +46,8 @@ final class CoreOps {
         case FMAC -> d[od + i] + a[oa + i] * b[ob + i];
         case ADD -> a[oa + i] + b[ob + i];
         case MUL -> a[oa + i] * b[ob + i];
+        case SUB -> a[oa + i] - b[ob + i];
+        case DIV -> a[oa + i] / b[ob + i];
         case MAX -> Math.max(a[oa + i], b[ob + i]);
         case EXP -> (float) Math.exp(a[oa + i]);
         case COPY -> a[oa + i];
