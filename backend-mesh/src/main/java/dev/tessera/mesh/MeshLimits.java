@@ -12,12 +12,16 @@ public final class MeshLimits {
       throw new MeshLimitException("the program's grid " + p.width() + "x" + p.height() + " does not fit " + profile.name() + "'s "
           + profile.gridWidth() + "x" + profile.gridHeight() + " cores");
     }
+    MeshProgram.Assign worst = null;
     for (MeshProgram.Assign a : p.assigns()) {
-      Program prog = p.program(a.program()).orElseThrow();
-      if (prog.bytes() > profile.sramPerCoreBytes()) {
-        throw new MeshLimitException("core (" + a.cores().x0() + "," + a.cores().y0() + ") runs program " + prog.name() + ", whose buffers need "
-            + prog.bytes() + " bytes of SRAM; " + profile.name() + " has " + profile.sramPerCoreBytes() + " bytes per core");
-      }
+      if (p.program(a.program()).orElseThrow().bytes() <= profile.sramPerCoreBytes()) continue;
+      CoreSet c = a.cores();
+      if (worst == null || c.y0() < worst.cores().y0() || c.y0() == worst.cores().y0() && c.x0() < worst.cores().x0()) worst = a;
+    }
+    if (worst != null) {
+      Program prog = p.program(worst.program()).orElseThrow();
+      throw new MeshLimitException("core (" + worst.cores().x0() + "," + worst.cores().y0() + ") runs program " + prog.name()
+          + ", whose buffers need " + prog.bytes() + " bytes of SRAM; " + profile.name() + " has " + profile.sramPerCoreBytes() + " bytes per core");
     }
     List<Integer> colours = p.colours();
     int top = colours.isEmpty() ? -1 : colours.get(colours.size() - 1);
