@@ -113,8 +113,37 @@ public final class MeshRun {
     return run;
   }
 
-  /** One product per batch tuple: classify the indices, gather 2-D operands, run GEMM or GEMV, scatter back. */
-  private void contraction(Op.Contract c) throws MeshRunException {
+  /**
+   * The analytic mode: the cycles of every contraction of {@code kernel} (GEMM or GEMV per batch
+   * tuple) from the kernels' shapes alone, without data or per-core state, for any grid the profile has.
+   */
+  public static double analytic(Kernel kernel, Map<String, Long> dims, MeshProfile profile, int grid, String algorithm)
+      throws MeshRunException {
+    MeshRun r = new MeshRun(null, kernel, dims, profile, grid, algorithm);
+    Analytic model = new Analytic(r.params);
+    double total = 0;
+    for (Op op : kernel.ops()) {
+      Op.Contract c = switch (op) {
+        case Op.Einsum e -> e.contraction();
+        case Op.Contract x -> x;
+        default -> throw new MeshRunException(RunErrors.UNAVAILABLE, "the analytic mode covers GEMM and GEMV contractions, not " + op.outputs(),
+            "use --mode event");
+      };
+      Product p = r.classify(c);
+      int batches = Views.size(p.batch, p.ext);
+      MeshKernel.Shape s = p.n == 1 || p.m == 1
+          ? GemvKernels.shape(algorithm.equals("meshgemm") ? "meshgemv" : "pipegemv", grid, p.n == 1 ? p.m : p.n, p.k)
+          : GemmKernels.shape(algorithm, grid, p.m, p.k, p.n, false);
+      total += batches * model.cycles(s);
+    }
+    return total;
+  }
+
+  /** A contraction as batched products: operand reads, index groups, extents and the product's sizes. */
+  private record Product(Expr.Read ra, Expr.Read rb, List<String> ia, List<String> ib, List<String> out, List<String> red, List<String> batch,
+      List<String> mi, List<String> ni, Map<String, Integer> ext, int m, int k, int n) {}
+
+  private Product classify(Op.Contract c) throws MeshRunException {
     if (c.kind() != ReduceKind.SUM || !(c.body() instanceof Expr.Binary b) || b.op() != Expr.BinOp.MUL
         || !(b.left() instanceof Expr.Read ra) || !(b.right() instanceof Expr.Read rb)) {
       throw unsupported(c.out() + ": only a sum of a product of two tensors maps onto MeshGEMM/MeshGEMV");
@@ -132,13 +161,27 @@ public final class MeshRun {
     }
     Map<String, Integer> ext = extents(c.indices());
     ext.putAll(extents(c.reduce()));
-    DenseTensor ta = tensors.get(ra.tensor());
-    DenseTensor tb = tensors.get(rb.tensor());
+    return new Product(ra, rb, ia, ib, out, red, batch, mi, ni, ext, Views.size(mi, ext), Views.size(red, ext), Views.size(ni, ext));
+  }
+
+  /** One product per batch tuple: gather 2-D operands, run GEMM or GEMV, scatter back. */
+  private void contraction(Op.Contract c) throws MeshRunException {
+    Product q = classify(c);
+    List<String> ia = q.ia();
+    List<String> ib = q.ib();
+    List<String> out = q.out();
+    List<String> red = q.red();
+    List<String> mi = q.mi();
+    List<String> ni = q.ni();
+    Map<String, Integer> ext = q.ext();
+    DenseTensor ta = tensors.get(q.ra().tensor());
+    DenseTensor tb = tensors.get(q.rb().tensor());
     DenseTensor to = tensors.get(c.out());
-    int bs = Views.size(batch, ext);
-    int m = Views.size(mi, ext);
-    int k = Views.size(red, ext);
-    int n = Views.size(ni, ext);
+    int bs = Views.size(q.batch(), ext);
+    int m = q.m();
+    int k = q.k();
+    int n = q.n();
+    List<String> batch = q.batch();
     Map<String, Integer> bv = new HashMap<>();
     for (int bi = 0; bi < bs; bi++) {
       Views.unflatten(bi, batch, ext, bv);
