@@ -28,14 +28,26 @@ final class MeshTarget {
   private MeshTarget() {}
 
   /** A schedule's mesh knobs: a square grid side ({@code 0}: choose) and the GEMM algorithm. */
-  record Choice(int grid, String algorithm) {
+  record Choice(int grid, String algorithm, int colours) {
     Schedule schedule() {
-      return Schedule.of("mesh").with(Knobs.GRID_X, grid).with(Knobs.GRID_Y, grid).with(Knobs.ALGORITHM, algorithm);
+      Schedule s = Schedule.of("mesh").with(Knobs.GRID_X, grid).with(Knobs.GRID_Y, grid).with(Knobs.ALGORITHM, algorithm);
+      return colours > 0 ? s.with(Knobs.COLOURS, colours) : s;
+    }
+
+    Choice withGrid(int g) {
+      return new Choice(g, algorithm, colours);
+    }
+
+    /** The profile with its colour budget lowered to the schedule's {@code colours}, if given. */
+    MeshProfile budget(MeshProfile p) {
+      if (colours <= 0 || colours >= p.colours()) return p;
+      return new MeshProfile(p.name() + " with colours=" + colours, p.description(), p.gridWidth(), p.gridHeight(), p.sramPerCoreBytes(),
+          p.linkBitsPerCycle(), p.hopCycles(), p.forwardCycles(), p.routerCoreCycles(), colours, p.clockMhz());
     }
   }
 
   static Choice parse(String text) throws CompileException {
-    if (text == null) return new Choice(0, "meshgemm");
+    if (text == null) return new Choice(0, "meshgemm", 0);
     Schedule s;
     try {
       s = Schedule.parse(text);
@@ -59,7 +71,7 @@ final class MeshTarget {
     if (gx != gy && gx != 0 && gy != 0) {
       throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "gridY must equal gridX: the mesh kernels run on a square of cores (gridX=" + gx + ", gridY=" + gy + ")", "");
     }
-    return new Choice(Math.max(gx, gy), alg);
+    return new Choice(Math.max(gx, gy), alg, intKnob(s, Knobs.COLOURS));
   }
 
   private static int intKnob(Schedule s, String knob) throws CompileException {
@@ -89,8 +101,8 @@ final class MeshTarget {
     MeshRunException last = null;
     for (int g : grids) {
       try {
-        MeshRun.Result r = MeshRun.run(module, kernel, prepared.dims(), prepared.inputs(), profile, g, choice.algorithm());
-        return new Outcome(r, new Choice(g, choice.algorithm()), profile);
+        MeshRun.Result r = MeshRun.run(module, kernel, prepared.dims(), prepared.inputs(), choice.budget(profile), g, choice.algorithm());
+        return new Outcome(r, choice.withGrid(g), profile);
       } catch (MeshRunException e) {
         if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE)) throw RunCommand.error(e.code, e.getMessage(), e.hint);
         last = e;

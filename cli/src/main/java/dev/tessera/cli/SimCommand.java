@@ -128,7 +128,7 @@ final class SimCommand implements Callable<Integer> {
       double cycles = MeshRun.analytic(kernel, dims, profile, grid, choice.algorithm());
       out.printf(Locale.ROOT, "kernel    %s%n", kernel.name());
       out.printf(Locale.ROOT, "target    mesh (analytic model of %s)%n", profile.name());
-      out.printf(Locale.ROOT, "schedule  %s%n", new MeshTarget.Choice(grid, choice.algorithm()).schedule());
+      out.printf(Locale.ROOT, "schedule  %s%n", choice.withGrid(grid).schedule());
       out.printf(Locale.ROOT, "cycles    %.0f = %.3f us at %d MHz (no numbers computed in this mode)%n", cycles, cycles / profile.clockMhz(), profile.clockMhz());
       out.flush();
       return 0;

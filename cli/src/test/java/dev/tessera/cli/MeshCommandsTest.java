@@ -37,6 +37,9 @@ class MeshCommandsTest {
         "--schedule", "mesh{gridX=2, gridY=2}", "--output-dir", out).assertInputError(RunErrors.ILLEGAL_SCHEDULE);
     assertThat(r.err()).contains("core (0,0)");
     assertThat(r.err()).contains("bytes of SRAM; wse2 has 49152 bytes per core");
+    CliRun c = CliRun.of("run", example("attention", "mha.attn"), "--target", "mesh", "--schedule", "mesh{gridX=2, gridY=2, colours=4}",
+        "--dim", "M=4", "--dim", "N=4", "--output-dir", out).assertInputError(RunErrors.ILLEGAL_SCHEDULE);
+    assertThat(c.err()).contains("routes colour c6, which needs 7 colours; wse2 with colours=4 has 4");
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{gridX=2, gridY=3}", "--output-dir", out)
         .assertInputError(RunErrors.ILLEGAL_SCHEDULE);
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{algorithm=fox}", "--output-dir", out)

@@ -105,8 +105,10 @@ public final class MeshRun {
     try {
       MeshLimits.check(k.program(), profile);
     } catch (MeshLimitException e) {
-      throw new MeshRunException(RunErrors.ILLEGAL_SCHEDULE, e.getMessage() + " (" + op + " on " + grid + "x" + grid + " cores)",
-          "spread the work over more cores, e.g. --schedule 'mesh{gridX=" + grid * 2 + ", gridY=" + grid * 2 + ", algorithm=meshgemm}'");
+      String hint = e.getMessage().contains(" colours")
+          ? "this program needs more routing colours; raise the schedule's colours knob or leave it out"
+          : "spread the work over more cores, e.g. --schedule 'mesh{gridX=" + grid * 2 + ", gridY=" + grid * 2 + ", algorithm=meshgemm}'";
+      throw new MeshRunException(RunErrors.ILLEGAL_SCHEDULE, e.getMessage() + " (" + op + " on " + grid + "x" + grid + " cores)", hint);
     }
     MeshExec.Run run = MeshExec.run(k, params, in, outShapes, norm);
     phases.add(new Phase(op, k.shape().algorithm(), grid, run.sim(), k));
