@@ -57,11 +57,12 @@ public final class AttentionKernels {
         int gy = 2 * (GemmKernels.sendsForward(ring, y) ? 1 : 0) + (GemmKernels.sendsForward(ring, ring.phys(ring.logical(y) + 1)) ? 1 : 0);
         names[xCls[x]][y] = "prefill_" + xCls[x] + "_" + y;
         programs.add(prefillProgram(names[xCls[x]][y], p, x, ring.logical(y), GemmKernels.colours(gx[x], GemmKernels.A_BACK, GemmKernels.A_FWD),
-            GemmKernels.colours(gy, GemmKernels.B_BACK, GemmKernels.B_FWD), bm, bd, bn, be, sw, a, y == 0 ? l1 : null, y == 0 ? l2 : null));
+            GemmKernels.colours(gy, GemmKernels.B_BACK, GemmKernels.B_FWD), bm, bd, bn, be, sw, a));
       }
     }
     List<Route> routes = new ArrayList<>();
     if (p > 1) {
+      TreeReduce.routes(p, l1, l2);
       routes.addAll(ring.shiftRoutes(true, false).emit(GemmKernels.A_BACK, 0, p - 1));
       routes.addAll(ring.shiftRoutes(true, true).emit(GemmKernels.A_FWD, 0, p - 1));
       routes.addAll(ring.shiftRoutes(false, false).emit(GemmKernels.B_BACK, 0, p - 1));
@@ -89,7 +90,7 @@ public final class AttentionKernels {
   }
 
   private static Program prefillProgram(String name, int p, int x, int ly, int[] aCol, int[] bCol, int bm, int bd, int bn, int be, int sw,
-      Dims a, Lanes l1, Lanes l2) {
+      Dims a) {
     int qw = bm * bd;
     int kw = bn * bd;
     int sWords = bm * bn;
@@ -105,7 +106,7 @@ public final class AttentionKernels {
     if (a.scale() != 1) c.add(new Instr.Scale(Code.r("p0"), a.scale(), sWords));
     c.add(new Instr.NStep(Code.r("p0"), Code.r("mask"), Code.r("st"), bm, bn));
     c.copy("acc", "st", sw);
-    TreeReduce.emit(c, x, p, L1, L2, "acc", "tmp", sw, code -> code.add(new Instr.NComb(Code.r("acc"), Code.r("tmp"), bm)), l1, l2);
+    TreeReduce.emit(c, x, p, L1, L2, "acc", "tmp", sw, code -> code.add(new Instr.NComb(Code.r("acc"), Code.r("tmp"), bm)), null, null);
     if (p > 1) {
       if (x == 0) c.send(BCAST, "acc", sw).copy("g", "acc", sw);
       else c.recv(BCAST, "g", sw);
@@ -165,14 +166,13 @@ public final class AttentionKernels {
       for (int y = 0; y < p; y++) {
         if (names[xCls[x]][yCls[y]] != null) continue;
         names[xCls[x]][yCls[y]] = "decode_" + xCls[x] + "_" + yCls[y];
-        boolean firstRow = x == firstOf(xCls, xCls[x]) && y == firstOf(yCls, yCls[y]);
-        programs.add(decodeProgram(names[xCls[x]][yCls[y]], p, x, y, bd, bn, be, sw, a, firstRow ? rowL1 : null, firstRow ? rowL2 : null,
-            firstRow ? colL1 : null, firstRow ? colL2 : null));
+        programs.add(decodeProgram(names[xCls[x]][yCls[y]], p, x, y, bd, bn, be, sw, a));
       }
     }
     List<Route> routes = new ArrayList<>();
     if (p > 1) {
-      rebuildLanes(p, rowL1, rowL2, colL1, colL2);
+      TreeReduce.routes(p, rowL1, rowL2);
+      TreeReduce.routes(p, colL1, colL2);
       routes.addAll(rowL1.emit(ROW_L1, 0, p - 1));
       routes.addAll(colL1.emit(COL_L1, 0, 0));
       routes.addAll(colL1.emit(OUT_L1, 0, p - 1));
@@ -199,22 +199,7 @@ public final class AttentionKernels {
     return new MeshKernel(prog, loads, stores, new MeshKernel.Shape("decode", p, 1, bd, bn, false));
   }
 
-  private static int firstOf(int[] cls, int c) {
-    for (int i = 0; i < cls.length; i++) if (cls[i] == c) return i;
-    return -1;
-  }
-
-  /** The tree routes are the same for every lane: trace them once for all positions. */
-  private static void rebuildLanes(int p, Lanes rowL1, Lanes rowL2, Lanes colL1, Lanes colL2) {
-    Code scratch = new Code("scratch");
-    for (int i = 0; i < p; i++) {
-      TreeReduce.emit(scratch, i, p, 0, 1, "a", "b", 1, code -> {}, rowL1, rowL2);
-      TreeReduce.emit(scratch, i, p, 0, 1, "a", "b", 1, code -> {}, colL1, colL2);
-    }
-  }
-
-  private static Program decodeProgram(String name, int p, int x, int y, int bd, int bn, int be, int sw, Dims a, Lanes rowL1, Lanes rowL2,
-      Lanes colL1, Lanes colL2) {
+  private static Program decodeProgram(String name, int p, int x, int y, int bd, int bn, int be, int sw, Dims a) {
     Code c = new Code(name).buf("q", bd).buf("kt", bd * bn).buf("s", bn).buf("tmp", bn).buf("v", bn * be).buf("o", be).buf("otmp", be);
     if (x == 0) c.buf("mask", bn).buf("st", sw).buf("acc", sw).buf("stmp", sw).buf("g", sw);
     c.mm("s", "q", "kt", 1, bd, bn, false);

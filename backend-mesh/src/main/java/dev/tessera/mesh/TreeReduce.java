@@ -46,6 +46,12 @@ final class TreeReduce {
     }
   }
 
+  /** Traces the tree's routes for every position of a lane of p cores into {@code l1} and {@code l2}. */
+  static void routes(int p, Lanes l1, Lanes l2) {
+    Code scratch = new Code("scratch");
+    for (int i = 0; i < p; i++) emit(scratch, i, p, 0, 1, "a", "b", 1, code -> {}, l1, l2);
+  }
+
   /** Whether the tree has a second level (more than one group). */
   static boolean twoLevels(int p) {
     return p > groupSize(p);

@@ -104,7 +104,8 @@ final class MeshTarget {
         MeshRun.Result r = MeshRun.run(module, kernel, prepared.dims(), prepared.inputs(), choice.budget(profile), g, choice.algorithm());
         return new Outcome(r, choice.withGrid(g), profile);
       } catch (MeshRunException e) {
-        if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE)) throw RunCommand.error(e.code, e.getMessage(), e.hint);
+        // Only SRAM is relieved by a larger grid; any other broken limit is reported at once.
+        if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE) || !e.getMessage().contains("SRAM")) throw RunCommand.error(e.code, e.getMessage(), e.hint);
         last = e;
       }
     }

@@ -138,7 +138,12 @@ public final class EventSimulator {
   /** The message's head reaches router {@code r} on port {@code in} at {@code head}; follow the routes. */
   private void travel(int r, Dir in, int colour, double head, float[] data, int hops) {
     if (hops > 2 * n) throw new IllegalStateException("colour c" + colour + " routes in a loop through core (" + r % w + "," + r / w + ")");
-    for (Dir out : routes.outs(r, colour, in)) {
+    List<Dir> outs = routes.outs(r, colour, in);
+    if (outs.isEmpty()) {
+      throw new IllegalStateException("a message on colour c" + colour + " reaches the router of core (" + r % w + "," + r / w + ") from "
+          + in + ", which has no route for it");
+    }
+    for (Dir out : outs) {
       if (out == Dir.R) {
         double s = Math.max(head, rampIn[r]);
         rampIn[r] = s + data.length;

@@ -58,7 +58,12 @@ final class RouteTable {
 
   private void walk(int r, Dir in, int colour, List<Integer> d, int hops) {
     if (hops > 2 * w * h) throw new IllegalStateException("colour c" + colour + " routes in a loop through core (" + r % w + "," + r / w + ")");
-    for (Dir o : outs(r, colour, in)) {
+    List<Dir> os = outs(r, colour, in);
+    if (os.isEmpty()) {
+      throw new IllegalStateException("a message on colour c" + colour + " reaches the router of core (" + r % w + "," + r / w + ") from "
+          + in + ", which has no route for it");
+    }
+    for (Dir o : os) {
       if (o == Dir.R) {
         d.add(r);
         continue;

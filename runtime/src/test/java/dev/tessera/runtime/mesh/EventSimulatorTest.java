@@ -145,4 +145,18 @@ class EventSimulatorTest {
         """, P));
     assertThat(e.getMessage()).contains("deadlock: core (0,0)");
   }
+
+  @Test
+  void aMessageWithoutARouteIsAnError() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> run("""
+        mesh 3x1
+        program a {
+          buf x 2
+          send c0 x 2
+        }
+        run 0..0,0..0 a
+        route 0..0,0..0 c0 R > E
+        """, P));
+    assertThat(e.getMessage()).isEqualTo("a message on colour c0 reaches the router of core (1,0) from W, which has no route for it");
+  }
 }

@@ -68,6 +68,16 @@ class MeshRunTest {
     check("attention/mha_causal.attn", Map.of("B", 1L, "H", 1L, "M", 1L, "N", 33L, "D", 8L, "E", 8L), 5, "meshgemm");
   }
 
+  /** Grids where trees have several groups and program classes repeat (every member and leader needs its routes). */
+  @Test
+  void attentionOnLargerGrids() throws Exception {
+    check("attention/mha_causal.attn", Map.of("B", 1L, "H", 1L, "M", 5L, "N", 7L, "D", 3L, "E", 2L), 1, "meshgemm");
+    for (int p : new int[] {2, 7, 8, 10}) {
+      check("attention/mha_causal.attn", Map.of("B", 1L, "H", 1L, "M", 33L, "N", 77L, "D", 9L, "E", 20L), p, "meshgemm");
+      check("attention/mha.attn", Map.of("B", 1L, "H", 1L, "M", 1L, "N", 77L, "D", 33L, "E", 20L), p, "meshgemm");
+    }
+  }
+
   @Test
   void sramOverflowNamesTheCore() throws Exception {
     MeshRunException e = assertThrows(MeshRunException.class,
