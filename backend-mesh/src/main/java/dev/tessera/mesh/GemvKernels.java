@@ -18,6 +18,18 @@ public final class GemvKernels {
   private GemvKernels() {}
 
   public static MeshKernel build(String algorithm, int p, int n, int k) {
+    return build(algorithm, p, n, k, p);
+  }
+
+  /**
+   * The same program on only {@code rows} of the p rows. Rows never talk to each other, so one row
+   * times the whole kernel: the analytic mode uses it to cover 720×720 grids.
+   */
+  public static MeshKernel row(String algorithm, int p, int n, int k) {
+    return build(algorithm, p, n, k, 1);
+  }
+
+  private static MeshKernel build(String algorithm, int p, int n, int k, int rows) {
     MeshKernel.Shape shape = shape(algorithm, p, n, k);
     int bn = shape.bn();
     int bk = shape.bk();
@@ -46,14 +58,14 @@ public final class GemvKernels {
     }
     List<Route> routes = new ArrayList<>();
     if (p > 1) {
-      routes.addAll(l1.emit(LEVEL1, 0, p - 1));
-      if (tree && TreeReduce.twoLevels(p)) routes.addAll(l2.emit(LEVEL2, 0, p - 1));
-      routes.addAll(new Lanes(true, p).broadcast(0, false).emit(BCAST, 0, p - 1));
+      routes.addAll(l1.emit(LEVEL1, 0, rows - 1));
+      if (tree && TreeReduce.twoLevels(p)) routes.addAll(l2.emit(LEVEL2, 0, rows - 1));
+      routes.addAll(new Lanes(true, p).broadcast(0, false).emit(BCAST, 0, rows - 1));
     }
-    MeshProgram prog = new MeshProgram(p, p, "", programs, Classes.assign(cls, new int[p], names), routes);
+    MeshProgram prog = new MeshProgram(p, rows, "", programs, Classes.assign(cls, new int[rows], names), routes);
     List<Tile> loads = new ArrayList<>();
     List<Tile> stores = new ArrayList<>();
-    for (int y = 0; y < p; y++) {
+    for (int y = 0; y < rows; y++) {
       for (int x = 0; x < p; x++) {
         loads.add(new Tile(x, y, "w", "W", y * bn, x * bk, bn, bk, true));
         loads.add(new Tile(x, y, "v", "x", 0, x * bk, 1, bk, false));

@@ -1,14 +1,23 @@
 package dev.tessera.runtime.mesh;
 
 import dev.tessera.mesh.GemvKernels;
+import dev.tessera.mesh.MeshKernel;
 import dev.tessera.mesh.MeshKernel.Shape;
+import dev.tessera.mesh.Ring;
 
 /**
- * The analytic mode: cycles of a generated kernel from its {@link Shape}, by following the critical
- * core through the same costs the event simulator charges (instruction overheads, ramps, α per hop,
- * words per cycle on shared links, task activation), with every core assumed to run in lockstep
- * with the slowest. It needs no per-core state, so it covers 720×720 grids in microseconds; the
- * event mode checks it on grids up to 64×64.
+ * The analytic mode: the cycles of a generated kernel from its {@link Shape}, without data, events
+ * or per-core SRAM. It charges what the event simulator charges (instruction starts, ramps, α per
+ * hop, one word per cycle, task activation) but replaces the event queue by the kernels' known
+ * structure:
+ *
+ * <ul>
+ *   <li>Compute-and-shift GEMMs (MeshGEMM, Cannon) and SUMMA: a max-plus recurrence over the grid,
+ *       step by step — each core's step starts when its own last step ended and the blocks it waits
+ *       for have arrived from the cores that sent them. p³ additions: a 720×720 grid in a second.
+ *   <li>GEMVs: rows never exchange data and run the same program, so one row (p cores) is
+ *       simulated event by event and stands for the grid.
+ * </ul>
  */
 public final class Analytic {
   private final SimParams q;
@@ -19,11 +28,13 @@ public final class Analytic {
 
   public double cycles(Shape s) {
     return switch (s.algorithm()) {
-      case "meshgemm" -> shifting(s, s.p() <= 1 ? 0 : s.p() == 2 ? 1 : 2);
-      case "cannon" -> shifting(s, s.p() - 1);
+      case "meshgemm" -> shifting(s, Ring.interleaved(s.p()));
+      case "cannon" -> shifting(s, Ring.natural(s.p()));
       case "summa" -> summa(s);
-      case "meshgemv" -> tree(s);
-      case "pipegemv" -> chain(s);
+      case "meshgemv", "pipegemv" -> {
+        MeshKernel row = GemvKernels.row(s.algorithm(), s.p(), s.p() * s.bn(), s.p() * s.bk());
+        yield EventSimulator.run(row.program(), q, new Memory(row.program()), null).cycles();
+      }
       default -> throw new IllegalArgumentException("no analytic model for " + s.algorithm());
     };
   }
@@ -32,94 +43,148 @@ public final class Analytic {
     return s.transposed() ? (double) s.bm() * s.bn() * q.vec(s.bk()) : (double) s.bm() * s.bk() * q.vec(s.bn());
   }
 
-  /** Delivery of a message whose head leaves the core's ramp at {@code inject}, over {@code hops} free links. */
-  private double arrival(double inject, int hops, long words) {
-    return inject + 2 * q.routerCore() + hops * q.hop() + words;
+  /** When the last word of a message is in the destination core, the message's head having reached its router at {@code head}. */
+  private double delivered(double head, long words) {
+    return head + q.routerCore() + words;
   }
 
-  /** Cannon's compute-and-shift where the longest shift is {@code hops} links. */
-  private double shifting(Shape s, int hops) {
+  /**
+   * Cannon's schedule on {@code ring}: at ring position (l, m) a step sends A to (l−1, m) and B to
+   * (l, m−1), o cycles each, multiplies, then waits for A from (l+1, m) and B from (l, m+1), whose
+   * heads left the senders' ramps at their injection times and crossed the ring edge's hops. Two
+   * arrivals share the receiver's ramp first come first served. A send waits while the
+   * receiver's FIFO still holds {@code fifoDepth} unread blocks (back-pressure): until that
+   * receiver has finished the receive {@code fifoDepth} steps back.
+   */
+  private double shifting(Shape s, Ring ring) {
+    int p = s.p();
+    int n = p * p;
     long aw = (long) s.bm() * s.bk();
     long bw = (long) s.bk() * s.bn();
-    double t = 0;
-    for (int step = 0; step < s.p(); step++) {
-      boolean more = step < s.p() - 1;
-      double core = t;
-      double injA = 0;
-      double injB = 0;
-      if (more) {
-        injA = core + q.opOverhead();
-        injB = Math.max(core + 2 * q.opOverhead(), injA + aw);
-        core += 2 * q.opOverhead();
+    double o = q.opOverhead();
+    int depth = q.fifoDepth();
+    double[] hops = new double[p];
+    for (int l = 0; l < p; l++) hops[l] = Math.abs(ring.phys(l + 1) - ring.phys(l)) * q.hop();
+    double[] start = new double[n];
+    double[] issueA = new double[n];
+    double[] issueB = new double[n];
+    double[] injA = new double[n];
+    double[] injB = new double[n];
+    double[][] doneA = new double[depth][n];
+    double[][] doneB = new double[depth][n];
+    double compute = mm(s);
+    for (int step = 0; step < p - 1; step++) {
+      double[] oldA = doneA[step % depth];
+      double[] oldB = doneB[step % depth];
+      for (int m = 0; m < p; m++) {
+        for (int l = 0; l < p; l++) {
+          int c = m * p + l;
+          double a = start[c];
+          if (step >= depth) a = Math.max(a, oldA[m * p + (l + p - 1) % p]);
+          double b = a + o;
+          if (step >= depth) b = Math.max(b, oldB[((m + p - 1) % p) * p + l]);
+          issueA[c] = a;
+          issueB[c] = b;
+          injA[c] = a + o;
+          injB[c] = Math.max(b + o, injA[c] + aw);
+          start[c] = b + o + compute;
+        }
       }
-      core += mm(s);
-      if (more) {
-        double arrA = arrival(injA, hops, aw);
-        double arrB = Math.max(arrival(injB, hops, bw), arrA + bw);
-        core = Math.max(core, arrA) + q.activation();
-        core = Math.max(core, arrB) + q.activation();
+      for (int m = 0; m < p; m++) {
+        for (int l = 0; l < p; l++) {
+          int c = m * p + l;
+          int fromA = m * p + (l + 1) % p;
+          int fromB = ((m + 1) % p) * p + l;
+          double headA = injA[fromA] + q.routerCore() + hops[l];
+          double headB = injB[fromB] + q.routerCore() + hops[m];
+          double dA;
+          double dB;
+          if (headA <= headB) {
+            dA = headA;
+            dB = Math.max(headB, dA + aw);
+          } else {
+            dB = headB;
+            dA = Math.max(headA, dB + bw);
+          }
+          double t = Math.max(start[c], delivered(dA, aw)) + q.activation();
+          oldA[c] = t;
+          t = Math.max(t, delivered(dB, bw)) + q.activation();
+          oldB[c] = t;
+          start[c] = t;
+        }
       }
-      t = core;
     }
-    return t;
+    double end = 0;
+    for (double t : start) end = Math.max(end, t + compute);
+    return end;
   }
 
-  /** SUMMA: per step the root's multicast reaches the farthest core of its row or column. */
+  /**
+   * SUMMA: at step k the core in column k of each row multicasts A and the core in row k of each
+   * column multicasts B, each right after its own receives of step k−1; a core at distance d from
+   * the root has the block d hops later.
+   */
   private double summa(Shape s) {
     int p = s.p();
     long aw = (long) s.bm() * s.bk();
     long bw = (long) s.bk() * s.bn();
-    double core = 0;
-    double sendA = q.opOverhead();
-    double sendB = 2 * q.opOverhead();
+    double o = q.opOverhead();
+    double compute = mm(s);
+    double[] t = new double[p * p];
+    double[] injA = new double[p];
+    double[] injB = new double[p];
+    for (int y = 0; y < p; y++) {
+      for (int x = 0; x < p; x++) {
+        double c = 0;
+        if (x == 0) {
+          injA[y] = c + o;
+          c += o;
+        }
+        if (y == 0) {
+          injB[x] = x == 0 ? Math.max(c + o, injA[y] + aw) : c + o;
+          c += o;
+        }
+        t[y * p + x] = c;
+      }
+    }
+    double[] nextA = new double[p];
+    double[] nextB = new double[p];
     for (int k = 0; k < p; k++) {
-      int far = Math.max(k, p - 1 - k);
-      double arrA = arrival(sendA, far, aw);
-      double arrB = arrival(sendB, far, bw);
-      double r = Math.max(Math.max(core, arrA) + q.activation(), arrB) + q.activation();
-      sendA = r + q.opOverhead();
-      sendB = r + q.opOverhead();
-      core = r + mm(s);
+      for (int y = 0; y < p; y++) {
+        for (int x = 0; x < p; x++) {
+          double headA = injA[y] + q.routerCore() + Math.abs(x - k) * q.hop();
+          double headB = injB[x] + q.routerCore() + Math.abs(y - k) * q.hop();
+          double dA;
+          double dB;
+          if (headA <= headB) {
+            dA = headA;
+            dB = Math.max(headB, dA + aw);
+          } else {
+            dB = headB;
+            dA = Math.max(headA, dB + bw);
+          }
+          double c = Math.max(t[y * p + x], delivered(dA, aw)) + q.activation();
+          c = Math.max(c, delivered(dB, bw)) + q.activation();
+          if (x == k + 1) {
+            nextA[y] = c + o;
+            c += o;
+          }
+          if (y == k + 1) {
+            nextB[x] = x == k + 1 ? Math.max(c + o, nextA[y] + aw) : c + o;
+            c += o;
+          }
+          t[y * p + x] = c + compute;
+        }
+      }
+      double[] swap = injA;
+      injA = nextA;
+      nextA = swap;
+      swap = injB;
+      injB = nextB;
+      nextB = swap;
     }
-    return core;
-  }
-
-  /** Receives {@code count} messages sent at {@code sent} from 1, 2, … {@code spacing}·count links away, one link serving them in turn. */
-  private double gather(double core, double sent, int count, int spacing, long words) {
-    double linkFree = 0;
-    for (int i = 1; i <= count; i++) {
-      double head = sent + q.routerCore() + (double) i * spacing * q.hop();
-      double deliver = Math.max(head, linkFree);
-      linkFree = deliver + words;
-      core = Math.max(core, deliver + q.routerCore() + words) + q.activation() + q.vec(words);
-    }
-    return core;
-  }
-
-  /** MeshGEMV: local product, level-1 groups to their leaders, leaders to the root, a row multicast back. */
-  private double tree(Shape s) {
-    int p = s.p();
-    long bn = s.bn();
-    double local = s.bk() * q.vec(bn);
-    if (p == 1) return local;
-    int g = GemvKernels.groupSize(p);
-    double sent = local + q.opOverhead();
-    double leader = gather(local, sent, Math.min(g, p) - 1, 1, bn);
-    double root = gather(leader, leader + q.opOverhead(), (p + g - 1) / g - 1, g, bn);
-    return arrival(root + q.opOverhead(), p - 1, bn) + q.activation();
-  }
-
-  /** The pipeline allreduce: a running sum passed core by core, each a receive, an add and a send. */
-  private double chain(Shape s) {
-    int p = s.p();
-    long bn = s.bn();
-    double local = s.bk() * q.vec(bn);
-    if (p == 1) return local;
-    double t = local;
-    for (int x = p - 1; x > 0; x--) {
-      double arr = arrival(t + q.opOverhead(), 1, bn);
-      t = Math.max(local, arr) + q.activation() + q.vec(bn);
-    }
-    return arrival(t + q.opOverhead(), p - 1, bn) + q.activation();
+    double end = 0;
+    for (double v : t) end = Math.max(end, v);
+    return end;
   }
 }

@@ -11,16 +11,20 @@ import java.util.PriorityQueue;
 
 /**
  * Runs a mesh program message by message. Each core executes one instruction per event, in time
- * order. A send traces its colour's static routes at once and reserves, in order, the core→router
- * ramp, every link on the way (one word per cycle per link and direction, α per hop, so messages
- * that share a link queue behind each other) and the router→core ramp of every destination; the
- * message then waits in the destination's FIFO for that colour. A FIFO holding {@code fifoDepth}
- * messages blocks further sends to it (back-pressure) until a receive drains it.
+ * order. A sent message is an event at every router it reaches: there it takes, first come first
+ * served, the link of each output port its colour's static route names (one word per cycle per
+ * link and direction, α per hop, so messages that share a link queue behind each other), or the
+ * router→core ramp of a core it is delivered to; the message then waits in that core's FIFO for
+ * its colour. A FIFO holding {@code fifoDepth} messages, counting those still on their way, blocks
+ * further sends to it (back-pressure) until a receive drains it.
  */
 public final class EventSimulator {
   private record Msg(double arrival, long seq, float[] data) {}
 
-  private record Event(double time, long seq, int core) {}
+  /** A core's next instruction ({@code msg} null), or a message's head reaching router {@code core} on port {@code in}. */
+  private record Event(double time, long seq, int core, Hop msg) {}
+
+  private record Hop(int colour, Dir in, float[] data, int hops) {}
 
   private final MeshProgram program;
   private final SimParams params;
@@ -38,6 +42,7 @@ public final class EventSimulator {
   private final long[] linkWords;
   private final RouteTable routes;
   private final List<PriorityQueue<Msg>> fifo = new ArrayList<>();
+  private final int[] pending;
   private final List<List<Integer>> waiters = new ArrayList<>();
   private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time ? Double.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final int colours;
@@ -63,6 +68,7 @@ public final class EventSimulator {
     this.routes = new RouteTable(program);
     this.colours = routes.colours();
     this.waitingOn = new int[n];
+    this.pending = new int[n * colours];
     java.util.Arrays.fill(waitingOn, -1);
     for (int i = 0; i < n * colours; i++) {
       fifo.add(new PriorityQueue<>((a, b) -> a.arrival != b.arrival ? Double.compare(a.arrival, b.arrival) : Long.compare(a.seq, b.seq)));
@@ -79,7 +85,8 @@ public final class EventSimulator {
     for (int c = 0; c < n; c++) if (programs[c] != null && !programs[c].code().isEmpty()) schedule(c, 0);
     while (!queue.isEmpty()) {
       Event e = queue.poll();
-      step(e.core, e.time);
+      if (e.msg == null) step(e.core, e.time);
+      else arrive(e.core, e.msg, e.time);
     }
     double end = 0;
     for (int c = 0; c < n; c++) {
@@ -93,7 +100,7 @@ public final class EventSimulator {
   }
 
   private void schedule(int core, double t) {
-    queue.add(new Event(t, seq++, core));
+    queue.add(new Event(t, seq++, core, null));
   }
 
   private void step(int c, double now) {
@@ -120,36 +127,38 @@ public final class EventSimulator {
     List<Integer> dests = routes.destinations(c, s.colour());
     for (int d : dests) {
       int q = d * colours + s.colour();
-      if (fifo.get(q).size() >= params.fifoDepth()) {
+      if (pending[q] >= params.fifoDepth()) {
         waiters.get(q).add(c);
         return false;
       }
     }
+    for (int d : dests) pending[d * colours + s.colour()]++;
     float[] src = memory.buffer(c, s.src().buf());
     float[] data = java.util.Arrays.copyOfRange(src, s.src().off(), s.src().off() + s.len());
     busy[c] += params.opOverhead();
     time[c] += params.opOverhead();
     double start = Math.max(time[c], rampOut[c]);
     rampOut[c] = start + s.len();
-    travel(c, Dir.R, s.colour(), start + params.routerCore(), data, 0);
+    queue.add(new Event(start + params.routerCore(), seq++, c, new Hop(s.colour(), Dir.R, data, 0)));
     return true;
   }
 
-  /** The message's head reaches router {@code r} on port {@code in} at {@code head}; follow the routes. */
-  private void travel(int r, Dir in, int colour, double head, float[] data, int hops) {
-    if (hops > 2 * n) throw new IllegalStateException("colour c" + colour + " routes in a loop through core (" + r % w + "," + r / w + ")");
-    List<Dir> outs = routes.outs(r, colour, in);
+  /** The message's head reaches router {@code r} at {@code head}: take the routed links and ramps in arrival order. */
+  private void arrive(int r, Hop h, double head) {
+    if (h.hops > 2 * n) throw new IllegalStateException("colour c" + h.colour + " routes in a loop through core (" + r % w + "," + r / w + ")");
+    List<Dir> outs = routes.outs(r, h.colour, h.in);
     if (outs.isEmpty()) {
-      throw new IllegalStateException("a message on colour c" + colour + " reaches the router of core (" + r % w + "," + r / w + ") from "
-          + in + ", which has no route for it");
+      throw new IllegalStateException("a message on colour c" + h.colour + " reaches the router of core (" + r % w + "," + r / w + ") from "
+          + h.in + ", which has no route for it");
     }
+    int len = h.data.length;
     for (Dir out : outs) {
       if (out == Dir.R) {
         double s = Math.max(head, rampIn[r]);
-        rampIn[r] = s + data.length;
-        int q = r * colours + colour;
-        double arrival = s + params.routerCore() + data.length;
-        fifo.get(q).add(new Msg(arrival, seq++, data));
+        rampIn[r] = s + len;
+        int q = r * colours + h.colour;
+        double arrival = s + params.routerCore() + len;
+        fifo.get(q).add(new Msg(arrival, seq++, h.data));
         if (waitingOn[r] == q) {
           waitingOn[r] = -1;
           schedule(r, arrival);
@@ -157,9 +166,9 @@ public final class EventSimulator {
       } else {
         int l = 4 * r + out.ordinal();
         double s = Math.max(head, link[l]);
-        link[l] = s + data.length;
-        linkWords[l] += data.length;
-        travel(r + out.dx + out.dy * w, out.opposite(), colour, s + params.hop(), data, hops + 1);
+        link[l] = s + len;
+        linkWords[l] += len;
+        queue.add(new Event(s + params.hop(), seq++, r + out.dx + out.dy * w, new Hop(h.colour, out.opposite(), h.data, h.hops + 1)));
       }
     }
   }
@@ -176,6 +185,7 @@ public final class EventSimulator {
       return false;
     }
     fifo.get(q).poll();
+    pending[q]--;
     if (m.data.length != r.len()) {
       throw new IllegalStateException("core (" + c % w + "," + c / w + ") expects " + r.len() + " words on c" + r.colour() + ", got " + m.data.length);
     }

@@ -19,19 +19,27 @@ class AnalyticAgreementTest {
     assertWithMessage(k.shape() + ": event " + e + ", analytic " + a).that(Math.abs(a - e) / e).isAtMost(0.05);
   }
 
+  /** Latency-bound (one-element blocks), balanced and compute-bound blocks. */
   @Test
   void gemmUpTo64() {
     for (int p : new int[] {4, 16, 64}) {
-      for (String alg : new String[] {"meshgemm", "cannon"}) agree(GemmKernels.build(alg, p, 8 * p, 8 * p, 8 * p, false));
+      for (int f : new int[] {1, 3, 8}) {
+        for (String alg : new String[] {"meshgemm", "cannon"}) agree(GemmKernels.build(alg, p, f * p, f * p, f * p, false));
+      }
     }
-    for (int p : new int[] {4, 16, 32}) agree(GemmKernels.build("summa", p, 8 * p, 8 * p, 8 * p, false));
+    for (int p : new int[] {4, 16, 32}) {
+      for (int f : new int[] {1, 3, 8}) agree(GemmKernels.build("summa", p, f * p, f * p, f * p, false));
+    }
     agree(GemmKernels.build("meshgemm", 16, 100, 60, 30, true));
+    agree(GemmKernels.build("cannon", 13, 20, 70, 5, false));
   }
 
   @Test
   void gemvUpTo64() {
     for (int p : new int[] {4, 16, 64}) {
-      for (String alg : new String[] {"meshgemv", "pipegemv"}) agree(GemvKernels.build(alg, p, 64 * p, 64 * p));
+      for (int f : new int[] {1, 64}) {
+        for (String alg : new String[] {"meshgemv", "pipegemv"}) agree(GemvKernels.build(alg, p, f * p, f * p));
+      }
     }
   }
 }

@@ -66,10 +66,11 @@ class EventSimulatorTest {
         route 2..2,0..0 c1 W > R
         """;
     SimResult r = run(text, P);
-    // Both cross link 1→2 (20 words). Core 0's message takes it first (7..17) and is in core 2 at 20; core 1's
-    // waits for the link until 17 and arrives at 30 instead of 19; its receive ends at 46, core 0's at 62.
+    // Both cross link 1→2 (20 words), first come first served. Core 1's head is there at 6 and takes it for
+    // 6..16 (in core 2 at 19); core 0's head comes at 7, waits until 16 and is in core 2 at 29 rather than 20.
+    // The receives end at 19 + 16 = 35 and max(35, 29) + 16 = 51.
     assertThat(r.linkWords()[4 + 1]).isEqualTo(20);
-    assertThat(r.cycles()).isEqualTo(62.0);
+    assertThat(r.cycles()).isEqualTo(51.0);
   }
 
   @Test
