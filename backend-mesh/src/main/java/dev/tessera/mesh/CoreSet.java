@@ -24,11 +24,6 @@ public record CoreSet(int x0, int x1, int xs, int y0, int y1, int ys) {
     return x >= x0 && x <= x1 && (x - x0) % xs == 0 && y >= y0 && y <= y1 && (y - y0) % ys == 0;
   }
 
-  /** How many cores the set names. */
-  public long size() {
-    return (long) ((x1 - x0) / xs + 1) * ((y1 - y0) / ys + 1);
-  }
-
   @Override
   public String toString() {
     return range(x0, x1, xs) + "," + range(y0, y1, ys);

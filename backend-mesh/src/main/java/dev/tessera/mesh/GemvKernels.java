@@ -49,7 +49,7 @@ public final class GemvKernels {
       Code c = new Code(names[x][0]).buf("w", bk * bn).buf("v", bk).buf("part", bn).buf("tmp", bn);
       c.mm("part", "v", "w", 1, bk, bn, false);
       if (tree) TreeReduce.emit(c, x, p, LEVEL1, LEVEL2, "part", "tmp", bn, code -> code.add("part", "part", "tmp", bn), l1, l2);
-      else chainReduce(c, x, bn, l1);
+      else chainReduce(c, x, p, bn, l1);
       if (p > 1) {
         if (x == 0) c.send(BCAST, "part", bn);
         else c.recv(BCAST, "part", bn);
@@ -85,15 +85,11 @@ public final class GemvKernels {
     return TreeReduce.groupSize(p);
   }
 
-  private static void chainReduce(Code c, int x, int bn, Lanes l1) {
-    if (x < l1Length(l1) - 1) c.recv(LEVEL1, "tmp", bn).add("part", "part", "tmp", bn);
+  private static void chainReduce(Code c, int x, int p, int bn, Lanes l1) {
+    if (x < p - 1) c.recv(LEVEL1, "tmp", bn).add("part", "part", "tmp", bn);
     if (x > 0) {
       c.send(LEVEL1, "part", bn);
       l1.unicast(x, x - 1);
     }
-  }
-
-  private static int l1Length(Lanes l) {
-    return l.length();
   }
 }

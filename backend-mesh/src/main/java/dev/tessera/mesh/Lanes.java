@@ -23,10 +23,6 @@ final class Lanes {
     for (int i = 0; i < length; i++) table.add(new TreeMap<>());
   }
 
-  int length() {
-    return length;
-  }
-
   /** A message from position {@code src} to {@code dst} (straight along the axis). */
   Lanes unicast(int src, int dst) {
     if (src == dst) throw new IllegalArgumentException("unicast to itself at " + src);
@@ -67,30 +63,26 @@ final class Lanes {
     table.get(pos).put(in, outs);
   }
 
-  /** The routes as rules for {@code colour} on lanes {@code lo..hi} of the other axis. */
+  /** The routes as rules for {@code colour} on lanes {@code lo..hi} of the other axis, in a fixed order. */
   List<Route> emit(int colour, int lo, int hi) {
-    Map<String, List<Integer>> groups = new TreeMap<>();
-    Map<String, Dir[]> keys = new TreeMap<>();
+    Map<String, List<Integer>> positions = new TreeMap<>();
+    Map<String, Dir> ins = new TreeMap<>();
+    Map<String, EnumSet<Dir>> outs = new TreeMap<>();
     for (int pos = 0; pos < length; pos++) {
       for (Map.Entry<Dir, EnumSet<Dir>> e : table.get(pos).entrySet()) {
         String key = e.getKey().ordinal() + ":" + e.getValue();
-        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(pos);
-        keys.put(key, new Dir[] {e.getKey()});
+        positions.computeIfAbsent(key, k -> new ArrayList<>()).add(pos);
+        ins.put(key, e.getKey());
+        outs.put(key, e.getValue());
       }
     }
     List<Route> out = new ArrayList<>();
-    for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
-      Dir in = keys.get(g.getKey())[0];
-      List<Dir> outs = List.copyOf(tableOuts(g.getValue().get(0), in));
+    for (Map.Entry<String, List<Integer>> g : positions.entrySet()) {
       for (int[] run : Progressions.of(g.getValue())) {
         CoreSet cs = horizontal ? new CoreSet(run[0], run[1], run[2], lo, hi, 1) : new CoreSet(lo, hi, 1, run[0], run[1], run[2]);
-        out.add(new Route(cs, colour, in, outs));
+        out.add(new Route(cs, colour, ins.get(g.getKey()), List.copyOf(outs.get(g.getKey()))));
       }
     }
     return out;
-  }
-
-  private EnumSet<Dir> tableOuts(int pos, Dir in) {
-    return table.get(pos).get(in);
   }
 }
