@@ -90,10 +90,23 @@ final class AttentionLowering {
           "Q", Views.gather(t.get(q.read().tensor()), q.axes(), List.of(mName), List.of(d), bv, ext),
           "K", Views.gather(t.get(k.read().tensor()), k.axes(), List.of(nName), List.of(d), bv, ext),
           "V", Views.gather(t.get(v.read().tensor()), vAxes, List.of(nName), List.of(e), bv, ext),
-          "mask", mask(norm, bv, batch, mm, nn));
+          "mask", mask(norm, bv, batch, mm, nn, a.aggregate().out()));
       MeshExec.Run r = run.simulate(agg.out(), kern, in, Map.of("O", new int[] {mm, ee}), def);
       Views.scatter(r.outputs().get("O"), t.get(agg.out()), oAxes, List.of(mName), List.of(e), bv, ext);
     }
+  }
+
+  /** One element of a host tensor, for masks that read one. */
+  private double read(String tensor, long[] at) {
+    DenseTensor t = run.tensors().get(tensor);
+    long off = 0;
+    for (int a = 0; a < at.length; a++) {
+      if (at[a] < 0 || at[a] >= t.extent(a)) {
+        throw new IndexOutOfBoundsException("subscript " + a + " of " + tensor + " is " + at[a] + ", outside [0, " + t.extent(a) + ")");
+      }
+      off += at[a] * t.stride(a);
+    }
+    return t.data()[(int) off];
   }
 
   /** A modifier {@code out = c · prev} (either order) with c constant once dimensions are bound. */
@@ -110,7 +123,8 @@ final class AttentionLowering {
   }
 
   /** The mask as a 0/1 matrix for one batch tuple; all ones without a mask. */
-  private MeshExec.Matrix mask(Op.Normalize norm, Map<String, Integer> bv, List<String> batchNames, int rows, int cols) {
+  private MeshExec.Matrix mask(Op.Normalize norm, Map<String, Integer> bv, List<String> batchNames, int rows, int cols, String out)
+      throws MeshRunException {
     float[] data = new float[rows * cols];
     Map<String, Long> idx = new HashMap<>();
     List<String> names = norm.indices().stream().map(IndexVar::name).toList();
@@ -121,7 +135,12 @@ final class AttentionLowering {
       for (int j = 0; j < cols; j++) {
         idx.put(mi, (long) i);
         idx.put(ni, (long) j);
-        data[i * cols + j] = norm.mask().isEmpty() || ScalarEval.eval(norm.mask().get(), run.dims(), idx) != 0 ? 1f : 0f;
+        try {
+          data[i * cols + j] = norm.mask().isEmpty() || ScalarEval.eval(norm.mask().get(), run.dims(), idx, this::read) != 0 ? 1f : 0f;
+        } catch (IndexOutOfBoundsException e) {
+          throw new MeshRunException(RunErrors.OUT_OF_BOUNDS, "while computing " + out + "'s mask: " + e.getMessage(),
+              "check the index arithmetic against the dimensions bound for this run");
+        }
       }
     }
     return new MeshExec.Matrix(rows, cols, data);

@@ -68,6 +68,14 @@ class MeshRunTest {
     check("attention/mha_causal.attn", Map.of("B", 1L, "H", 1L, "M", 1L, "N", 33L, "D", 8L, "E", 8L), 5, "meshgemm");
   }
 
+  /** Masks from the template, including one that reads a block layout, and a sliding window. */
+  @Test
+  void maskedAttention() throws Exception {
+    check("attention/block_sparse.attn", Map.of("B", 1L, "H", 2L, "M", 77L, "N", 130L, "D", 8L, "E", 5L), 4, "meshgemm");
+    check("attention/block_sparse.attn", Map.of("B", 1L, "H", 1L, "M", 1L, "N", 130L, "D", 8L, "E", 5L), 4, "meshgemm");
+    check("attention/sliding_window.attn", Map.of("B", 1L, "H", 1L, "M", 33L, "N", 200L, "D", 8L, "E", 5L), 5, "meshgemm");
+  }
+
   /** Grids where trees have several groups and program classes repeat (every member and leader needs its routes). */
   @Test
   void attentionOnLargerGrids() throws Exception {
