@@ -64,8 +64,9 @@ final class Summary {
     out.printf(Locale.ROOT, "target    mesh (event simulation of %s, %s)%n", o.profile().name(), o.profile().description());
     out.printf(Locale.ROOT, "schedule  %s%n", o.choice().schedule());
     out.printf(Locale.ROOT, "dims      %s%n", dimText);
-    out.printf(Locale.ROOT, "cycles    %.0f simulated = %.3f us at %d MHz (%d programs; host transfers between them not counted)%n", cycles,
-        seconds * 1e6, o.profile().clockMhz(), o.result().phases().size());
+    int n = o.result().phases().size();
+    out.printf(Locale.ROOT, "cycles    %.0f simulated = %.3f us at %d MHz (%s)%n", cycles, seconds * 1e6, o.profile().clockMhz(),
+        n == 1 ? "1 mesh program" : n + " mesh programs; host transfers between them not counted");
     List<dev.tessera.runtime.mesh.MeshRun.Phase> ps = o.result().phases();
     for (int i = 0; i < ps.size(); ) {
       dev.tessera.runtime.mesh.MeshRun.Phase p = ps.get(i);
