@@ -8,6 +8,12 @@ import dev.tessera.runtime.mesh.EventSimulator;
 import dev.tessera.runtime.mesh.MeshProfiles;
 import dev.tessera.runtime.mesh.Memory;
 import dev.tessera.runtime.mesh.SimParams;
+import dev.tessera.scheduler.Knobs;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.cost.KernelInfo;
+import dev.tessera.scheduler.cost.MeshCostModel;
+import dev.tessera.scheduler.cost.Spearman;
 import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.profile.ProfileException;
 import java.io.PrintWriter;
@@ -81,12 +87,46 @@ final class MeshSuite {
     rows.add(new Row("decode", "llama3-8b layer on 420^2", "meshgemv", mesh, Double.NaN, 1, "~12.7k cycles per layer"));
     rows.add(new Row("decode", "llama3-8b layer on 420^2", "pipeline", pipe, Double.NaN, pipe / mesh, ""));
     print(out, rows, wse2.clockMhz());
+    costModel(out, rows, sizes, wse2);
     List<BenchRecord> records = new ArrayList<>();
     for (Row r : rows) {
       double ms = r.cycles() / (wse2.clockMhz() * 1e3);
       records.add(new BenchRecord(NAME, r.caseName(), r.impl(), ms, 0));
     }
     return records;
+  }
+
+  /**
+   * The closed-form {@link MeshCostModel} ranking the twelve GEMM schedules of each size (grid side ×
+   * algorithm) against the simulated cycles: Spearman's ρ and the regret of its pick.
+   */
+  private static void costModel(PrintWriter out, List<Row> rows, int[] sizes, MeshProfile wse2) {
+    out.println("mesh cost model (closed form) against the simulated cycles, per GEMM size over grid 90^2..720^2 x algorithm:");
+    for (int n : sizes) {
+      String tag = "gemm " + n / 1024 + "K on ";
+      List<Row> cands = rows.stream().filter(r -> r.caseName().startsWith(tag)).toList();
+      double[] pred = new double[cands.size()];
+      double[] sim = new double[cands.size()];
+      int pick = 0;
+      int best = 0;
+      for (int i = 0; i < cands.size(); i++) {
+        Row r = cands.get(i);
+        int grid = Integer.parseInt(r.caseName().substring(tag.length(), r.caseName().length() - 2));
+        Schedule s = Schedule.of("mesh").with(Knobs.GRID_X, grid).with(Knobs.GRID_Y, grid).with(Knobs.ALGORITHM, r.impl());
+        try {
+          pred[i] = new MeshCostModel().predict(new KernelInfo(KernelInfo.Kind.CONTRACTION, 1, n, n, n, 0, 1, 0), s, wse2).seconds();
+        } catch (ScheduleException e) {
+          throw new IllegalStateException(e);
+        }
+        sim[i] = r.cycles();
+        if (pred[i] < pred[pick]) pick = i;
+        if (sim[i] < sim[best]) best = i;
+      }
+      out.printf(Locale.ROOT, "  gemm %dK: Spearman rho %.3f, pick %s %s (regret %.1f%%), best %s %s%n", n / 1024, Spearman.rho(pred, sim),
+          cands.get(pick).impl(), cands.get(pick).caseName().substring(tag.length()), 100 * (sim[pick] / sim[best] - 1), cands.get(best).impl(),
+          cands.get(best).caseName().substring(tag.length()));
+    }
+    out.flush();
   }
 
   private static void print(PrintWriter out, List<Row> rows, int clockMhz) {
