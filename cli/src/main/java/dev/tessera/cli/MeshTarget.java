@@ -96,7 +96,14 @@ final class MeshTarget {
   /** A finished mesh run: its outputs, its programs' cycles, the schedule it ran with. */
   record Outcome(MeshRun.Result result, Choice choice, MeshProfile profile) {}
 
+  /** The largest grid side the event mode is run on: beyond it a simulation with numbers takes minutes to hours. */
+  static final int EVENT_GRID_LIMIT = 128;
+
   static Outcome run(Module module, Kernel kernel, Inputs.Prepared prepared, Choice choice, MeshProfile profile) throws CompileException {
+    if (choice.grid() > EVENT_GRID_LIMIT) {
+      throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "gridX=" + choice.grid() + ": the event simulation (with numbers) runs grids up to "
+          + EVENT_GRID_LIMIT + "x" + EVENT_GRID_LIMIT, "for cycles on larger grids use 'tessera sim --mode analytic'");
+    }
     List<Integer> grids = choice.grid() > 0 ? List.of(choice.grid()) : DEFAULT_GRIDS;
     MeshRunException last = null;
     for (int g : grids) {

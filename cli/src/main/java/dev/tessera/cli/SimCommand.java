@@ -7,6 +7,7 @@ import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.mesh.MeshText;
 import dev.tessera.passes.Pipeline;
+import dev.tessera.runtime.DimBinder;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.mesh.Heatmap;
@@ -79,8 +80,12 @@ final class SimCommand implements Callable<Integer> {
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
+      if (mode.equals("analytic")) {
+        // Cycles only: bind the dimensions, but generate no tensors (a 32K x 32K GEMV's would not fit the heap).
+        Map<String, Long> bound = new DimBinder(kernel, compiled.sourceMap()).bind(Map.of(), RunCommand.parseDims(dims));
+        return analytic(out, kernel, bound, choice, profile);
+      }
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), Map.of(), RunCommand.parseDims(dims), seed);
-      if (mode.equals("analytic")) return analytic(out, kernel, prepared.dims(), choice, profile);
       MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared, choice, profile);
       report(out, kernel, o);
       List<MeshRun.Phase> phases = o.result().phases();
@@ -100,6 +105,10 @@ final class SimCommand implements Callable<Integer> {
       return 0;
     } catch (CompileException e) {
       return new Console(sources, spec.commandLine().getErr()).report(e);
+    } catch (OutOfMemoryError e) {
+      return new Console(sources, spec.commandLine().getErr()).report(RunCommand.error(RunErrors.BAD_DIM,
+          "not enough memory for the tensors of this simulation (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)",
+          "use smaller --dim values, --mode analytic for cycles only, or give Java more memory, e.g. TESSERA_JAVA_OPTS=-Xmx16g"));
     }
   }
 

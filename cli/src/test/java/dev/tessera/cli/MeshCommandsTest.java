@@ -42,6 +42,9 @@ class MeshCommandsTest {
     assertThat(c.err()).contains("routes colour c6, which needs 7 colours; wse2 with colours=4 has 4");
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{gridX=2, gridY=3}", "--output-dir", out)
         .assertInputError(RunErrors.ILLEGAL_SCHEDULE);
+    CliRun big = CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{gridX=720, gridY=720}", "--output-dir", out)
+        .assertInputError(RunErrors.ILLEGAL_SCHEDULE);
+    assertThat(big.err()).contains("--mode analytic");
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{algorithm=fox}", "--output-dir", out)
         .assertInputError(RunErrors.ILLEGAL_SCHEDULE);
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--mesh-profile", "h100", "--output-dir", out)
@@ -74,6 +77,9 @@ class MeshCommandsTest {
     CliRun r = CliRun.of("sim", example("einsum", "gemm.attn"), "--mode", "analytic", "--dim", "M=4096", "--dim", "K=4096", "--dim", "N=4096",
         "--schedule", "mesh{gridX=720, gridY=720, algorithm=summa}").assertOk();
     assertThat(r.out()).containsMatch("cycles    [0-9]+ = ");
+    // Cycles only: no 32K x 32K matrix is generated.
+    CliRun.of("sim", example("einsum", "gemv.attn"), "--mode", "analytic", "--dim", "N=32768", "--dim", "K=32768",
+        "--schedule", "mesh{gridX=720, gridY=720}").assertOk();
     CliRun.of("sim", example("attention", "mha.attn"), "--mode", "analytic").assertInputError(RunErrors.UNAVAILABLE);
     CliRun.of("sim", example("einsum", "gemm.attn"), "--mode", "fast").assertInputError(RunErrors.BAD_VALUE);
     CliRun.of("sim", example("einsum", "gemm.attn"), "--heatmap", tmp.resolve("x.gif")).assertInputError(RunErrors.BAD_VALUE);
