@@ -14,7 +14,7 @@ public final class Suites {
 
   /** The suite names, in the order help lists them. */
   public static List<String> names() {
-    return List.of(CpuAttentionSuite.NAME, CompileSuite.NAME, CostModelSuite.NAME);
+    return List.of(CpuAttentionSuite.NAME, CompileSuite.NAME, CostModelSuite.NAME, MeshSuite.NAME);
   }
 
   /**
@@ -27,6 +27,7 @@ public final class Suites {
     if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     if (suite.equals(CompileSuite.NAME)) return CompileSuite.run(quick, out, progress);
     if (suite.equals(CostModelSuite.NAME)) return costModel(out, progress);
+    if (suite.equals(MeshSuite.NAME)) return MeshSuite.run(quick, out, progress);
     Timing.Policy policy = quick ? Timing.QUICK : Timing.FULL;
     long trial = quick ? 150_000_000L : 400_000_000L;
     progress.printf("%s: measuring the FMA peak%n", suite);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
     description = "A kernel-generation compiler for attention and einsum workloads.",
     subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TuneCommand.class, ScheduleCommand.class,
-        ProfilesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        ProfilesCommand.class, BenchCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for a problem in the user's input (a diagnostic was printed). */
   static final int INPUT_ERROR = 1;

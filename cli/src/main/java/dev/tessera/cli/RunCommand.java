@@ -77,6 +77,9 @@ final class RunCommand implements Callable<Integer> {
       description = "compare the cpu target's outputs with the reference interpreter (default: on; --no-check for large runs)")
   boolean check;
 
+  @Option(names = "--mesh-profile", paramLabel = "NAME", defaultValue = "wse2", description = "the mesh target's profile: wse2 or wse3 (default: ${DEFAULT-VALUE})")
+  String meshProfile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -115,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
       if (!java.util.List.of("ref", "cpu", "cuda", "mesh").contains(target)) {
         throw error(RunErrors.BAD_VALUE, "--target must be ref, cpu, cuda or mesh, not '" + target + "'", "");
       }
+      if (target.equals("mesh")) return runMesh(module, kernel, compiled, out);
       if (!target.equals("ref") && !target.equals("cpu")) {
         throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref or --target cpu");
       }
@@ -147,6 +151,19 @@ final class RunCommand implements Callable<Integer> {
           "not enough memory for the tensors of this run (the Java heap holds at most " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)",
           "use smaller --dim values, or give Java more memory, e.g. TESSERA_JAVA_OPTS=-Xmx16g"));
     }
+  }
+
+  /** The mesh target: simulate, check against the reference, write the outputs, print the report. */
+  private int runMesh(Module module, Kernel kernel, Frontend.Compiled compiled, PrintWriter out) throws CompileException {
+    MeshTarget.Choice choice = MeshTarget.parse(scheduleText);
+    var profile = MeshTarget.profile(meshProfile);
+    Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(dims), seed);
+    MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared, choice, profile);
+    double err = check ? MeshTarget.error(o.result().outputs(), new Interpreter(module, compiled.sourceMap()).run(kernel, prepared.dims(), prepared.inputs()))
+        : Double.NaN;
+    List<Path> written = write(o.result().outputs());
+    Summary.printMesh(out, kernel, prepared.dims(), o, FlopCount.of(kernel, prepared.dims()), err, written);
+    return 0;
   }
 
   private ElemType storageType() throws CompileException {

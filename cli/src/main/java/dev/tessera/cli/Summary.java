@@ -53,4 +53,36 @@ final class Summary {
     }
     out.flush();
   }
+
+  /** The report of a mesh run: simulated cycles and time at the profile's clock, per program too. */
+  static void printMesh(PrintWriter out, Kernel k, Map<String, Long> dims, MeshTarget.Outcome o, double flops, double maxError,
+      List<Path> written) {
+    String dimText = k.dims().stream().map(d -> d + "=" + dims.get(d)).collect(Collectors.joining(" "));
+    double cycles = o.result().cycles();
+    double seconds = cycles / (o.profile().clockMhz() * 1e6);
+    out.printf(Locale.ROOT, "kernel    %s%n", k.name());
+    out.printf(Locale.ROOT, "target    mesh (event simulation of %s, %s)%n", o.profile().name(), o.profile().description());
+    out.printf(Locale.ROOT, "schedule  %s%n", o.choice().schedule());
+    out.printf(Locale.ROOT, "dims      %s%n", dimText);
+    int n = o.result().phases().size();
+    out.printf(Locale.ROOT, "cycles    %.0f simulated = %.3f us at %d MHz (%s)%n", cycles, seconds * 1e6, o.profile().clockMhz(),
+        n == 1 ? "1 mesh program" : n + " mesh programs; host transfers between them not counted");
+    List<dev.tessera.runtime.mesh.MeshRun.Phase> ps = o.result().phases();
+    for (int i = 0; i < ps.size(); ) {
+      dev.tessera.runtime.mesh.MeshRun.Phase p = ps.get(i);
+      int same = 1;
+      while (i + same < ps.size() && ps.get(i + same).op().equals(p.op()) && ps.get(i + same).sim().cycles() == p.sim().cycles()) same++;
+      out.printf(Locale.ROOT, "  program %-10s %-9s %dx%d cores %12.0f cycles%s%n", p.op(), p.algorithm(), p.grid(), p.grid(), p.sim().cycles(),
+          same > 1 ? " (x" + same + ", one per batch and head)" : "");
+      i += same;
+    }
+    out.printf(Locale.ROOT, "work      %.4f GFLOP, %.3f GFLOP/s at the simulated time%n", flops / 1e9, seconds > 0 ? flops / 1e9 / seconds : 0);
+    out.printf(Locale.ROOT, "error     %s%n", Double.isNaN(maxError) ? "not checked (--no-check)"
+        : String.format(Locale.ROOT, "%.3g max |mesh - ref| / max(1, max |ref|)", maxError));
+    int i = 0;
+    for (Map.Entry<String, DenseTensor> e : o.result().outputs().entrySet()) {
+      out.printf(Locale.ROOT, "output    %s f32%s -> %s%n", e.getKey(), Arrays.toString(e.getValue().shape()), written.get(i++));
+    }
+    out.flush();
+  }
 }

@@ -1,0 +1,77 @@
+package dev.tessera.runtime.mesh;
+
+import dev.tessera.ir.Expr;
+import dev.tessera.runtime.DenseTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Host-side views between the IR's named indices and the 2-D matrices the mesh kernels take: a
+ * tensor read with plain indices, flattened to rows × columns over chosen groups of indices.
+ */
+final class Views {
+  private Views() {}
+
+  /** The index names of a read whose subscripts are all plain indices, or null. */
+  static List<String> plainIndices(Expr.Read r) {
+    List<String> names = new ArrayList<>();
+    for (Expr e : r.indices()) {
+      if (!(e instanceof Expr.Index i)) return null;
+      names.add(i.name());
+    }
+    return names.stream().distinct().count() == names.size() ? names : null;
+  }
+
+  /** Product of the extents of {@code names}. */
+  static int size(List<String> names, Map<String, Integer> extents) {
+    int s = 1;
+    for (String n : names) s *= extents.get(n);
+    return s;
+  }
+
+  /** Sets {@code values} to the mixed-radix digits of {@code flat} over {@code names}. */
+  static void unflatten(int flat, List<String> names, Map<String, Integer> extents, Map<String, Integer> values) {
+    for (int i = names.size() - 1; i >= 0; i--) {
+      int e = extents.get(names.get(i));
+      values.put(names.get(i), flat % e);
+      flat /= e;
+    }
+  }
+
+  static int offset(DenseTensor t, List<String> axes, Map<String, Integer> values) {
+    int off = 0;
+    for (int a = 0; a < axes.size(); a++) off += t.stride(a) * values.get(axes.get(a));
+    return off;
+  }
+
+  /** The matrix rows × cols of tensor {@code t} (axes named {@code axes}) at fixed {@code batch} values. */
+  static MeshExec.Matrix gather(DenseTensor t, List<String> axes, List<String> rows, List<String> cols, Map<String, Integer> batch,
+      Map<String, Integer> extents) {
+    int r = size(rows, extents);
+    int c = size(cols, extents);
+    float[] d = new float[r * c];
+    Map<String, Integer> v = new java.util.HashMap<>(batch);
+    for (int i = 0; i < r; i++) {
+      unflatten(i, rows, extents, v);
+      for (int j = 0; j < c; j++) {
+        unflatten(j, cols, extents, v);
+        d[i * c + j] = (float) t.data()[offset(t, axes, v)];
+      }
+    }
+    return new MeshExec.Matrix(r, c, d);
+  }
+
+  /** Writes a rows × cols matrix back into {@code t}. */
+  static void scatter(MeshExec.Matrix m, DenseTensor t, List<String> axes, List<String> rows, List<String> cols, Map<String, Integer> batch,
+      Map<String, Integer> extents) {
+    Map<String, Integer> v = new java.util.HashMap<>(batch);
+    for (int i = 0; i < m.rows(); i++) {
+      unflatten(i, rows, extents, v);
+      for (int j = 0; j < m.cols(); j++) {
+        unflatten(j, cols, extents, v);
+        t.data()[offset(t, axes, v)] = m.data()[i * m.cols() + j];
+      }
+    }
+  }
+}
