@@ -22,9 +22,6 @@ import java.util.Map;
  * profile, runs the kernel through the mesh simulator and, by default, compares with the reference.
  */
 final class MeshTarget {
-  /** Grid sides tried, smallest first, when the schedule names none: the first that fits SRAM wins. */
-  private static final List<Integer> DEFAULT_GRIDS = List.of(4, 8, 16, 32, 64);
-
   private MeshTarget() {}
 
   /** A schedule's mesh knobs: a square grid side ({@code 0}: choose) and the GEMM algorithm. */
@@ -104,19 +101,12 @@ final class MeshTarget {
       throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "gridX=" + choice.grid() + ": the event simulation (with numbers) runs grids up to "
           + EVENT_GRID_LIMIT + "x" + EVENT_GRID_LIMIT, "for cycles on larger grids use 'tessera sim --mode analytic'");
     }
-    List<Integer> grids = choice.grid() > 0 ? List.of(choice.grid()) : DEFAULT_GRIDS;
-    MeshRunException last = null;
-    for (int g : grids) {
-      try {
-        MeshRun.Result r = MeshRun.run(module, kernel, prepared.dims(), prepared.inputs(), choice.budget(profile), g, choice.algorithm());
-        return new Outcome(r, choice.withGrid(g), profile);
-      } catch (MeshRunException e) {
-        // Only SRAM is relieved by a larger grid; any other broken limit is reported at once.
-        if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE) || !e.getMessage().contains("SRAM")) throw RunCommand.error(e.code, e.getMessage(), e.hint);
-        last = e;
-      }
+    try {
+      MeshRun.Result r = MeshRun.runFitting(module, kernel, prepared.dims(), prepared.inputs(), choice.budget(profile), choice.grid(), choice.algorithm());
+      return new Outcome(r, choice.withGrid(r.phases().isEmpty() ? Math.max(1, choice.grid()) : r.phases().get(0).grid()), profile);
+    } catch (MeshRunException e) {
+      throw RunCommand.error(e.code, e.getMessage(), e.hint);
     }
-    throw RunCommand.error(last.code, last.getMessage(), choice.grid() > 0 ? last.hint : "no grid up to 64x64 fits; use smaller --dim values");
   }
 
   static double error(Map<String, DenseTensor> got, Map<String, DenseTensor> ref) {

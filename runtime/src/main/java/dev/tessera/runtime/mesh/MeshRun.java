@@ -62,6 +62,29 @@ public final class MeshRun {
     this.algorithm = algorithm;
   }
 
+  /** Grid sides tried, smallest first, when the caller names none: the first whose programs fit SRAM wins. */
+  public static final List<Integer> DEFAULT_GRIDS = List.of(4, 8, 16, 32, 64);
+
+  /**
+   * Runs {@code kernel} on a {@code grid}×{@code grid} square, or, with {@code grid} 0, on the
+   * smallest of {@link #DEFAULT_GRIDS} whose programs fit the cores' SRAM. Only SRAM is relieved by
+   * a larger grid: any other broken limit is reported at once.
+   */
+  public static Result runFitting(Module module, Kernel kernel, Map<String, Long> dims, Map<String, DenseTensor> inputs,
+      MeshProfile profile, int grid, String algorithm) throws MeshRunException {
+    List<Integer> grids = grid > 0 ? List.of(grid) : DEFAULT_GRIDS;
+    MeshRunException last = null;
+    for (int g : grids) {
+      try {
+        return run(module, kernel, dims, inputs, profile, g, algorithm);
+      } catch (MeshRunException e) {
+        if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE) || !e.getMessage().contains("SRAM")) throw e;
+        last = e;
+      }
+    }
+    throw grid > 0 ? last : new MeshRunException(last.code, last.getMessage(), "no grid up to 64x64 fits; use smaller dimensions");
+  }
+
   /** Runs {@code kernel} (after the pass pipeline) on a {@code grid}×{@code grid} core square with {@code algorithm} for GEMMs. */
   public static Result run(Module module, Kernel kernel, Map<String, Long> dims, Map<String, DenseTensor> inputs, MeshProfile profile,
       int grid, String algorithm) throws MeshRunException {
