@@ -16,8 +16,11 @@ import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.StorageTypes;
+import dev.tessera.runtime.mesh.MeshRun;
+import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +41,7 @@ public final class CompiledKernel {
       Map<String, Long> dims, String profile, Path profileDir) {}
 
   private final Parts parts;
-  /** Null for the reference target. */
+  /** Null except on the cpu target. */
   private final CpuKernel cpu;
 
   CompiledKernel(Parts parts) {
@@ -82,7 +85,11 @@ public final class CompiledKernel {
     return new TensorSpec(t.name(), role, t.type().text(), t.shape().stream().map(IrPrinter::expr).toList());
   }
 
-  /** The CPU schedule in its text form, e.g. {@code cpu{blockM=64, ...}}; empty for {@link Target#REF}. */
+  /**
+   * The schedule in its text form, e.g. {@code cpu{blockM=64, ...}} or {@code mesh{algorithm=meshgemm,
+   * gridX=0, gridY=0}} (grid 0: each run takes the smallest square that fits); empty for
+   * {@link Target#REF}.
+   */
   public java.util.Optional<String> schedule() {
     return java.util.Optional.ofNullable(parts.schedule()).map(Schedule::toString);
   }
@@ -137,6 +144,42 @@ public final class CompiledKernel {
 
   /** {@link #run(Map)} with more dimensions for this run only; they must agree with the fixed ones. */
   public Map<String, Tensor> run(Map<String, ?> inputs, Map<String, Long> dims) {
+    Inputs.Prepared p = prepare(inputs, dims);
+    try {
+      return switch (parts.target()) {
+        case REF -> reference(p);
+        case CPU -> cpu(p);
+        case MESH -> simulate(p).outputs();
+        case CUDA -> throw Errors.unavailable(Target.CUDA, "run " + name());
+      };
+    } catch (CompileException e) {
+      throw Errors.of(e, parts.sources());
+    }
+  }
+
+  /** {@link #simulate(Map, Map)} with no further dimensions. */
+  public Simulation simulate(Map<String, ?> inputs) {
+    return simulate(inputs, Map.of());
+  }
+
+  /**
+   * Runs a {@link Target#MESH} kernel through the event-driven mesh simulator (real f32 numbers and
+   * cycles) and reports what the simulated wafer took.
+   *
+   * @param inputs as for {@link #run(Map)}
+   * @param dims more dimensions for this run only, as for {@link #run(Map, Map)}
+   * @throws TesseraException as {@link #run(Map)}; E410 on another target or for a kernel the mesh
+   *     backend cannot lower; E412 when no grid's programs fit the cores' SRAM or colours
+   */
+  public Simulation simulate(Map<String, ?> inputs, Map<String, Long> dims) {
+    if (parts.target() != Target.MESH) {
+      throw Errors.api(Errors.UNAVAILABLE, "simulate needs the mesh target; this kernel was compiled for " + parts.target().text(),
+          "compile with target(Target.MESH)");
+    }
+    return simulate(prepare(inputs, dims));
+  }
+
+  private Inputs.Prepared prepare(Map<String, ?> inputs, Map<String, Long> dims) {
     try {
       Map<String, Long> all = new LinkedHashMap<>(parts.dims());
       for (Map.Entry<String, Long> e : dims.entrySet()) {
@@ -146,14 +189,36 @@ public final class CompiledKernel {
         }
       }
       InputBinder.Bound bound = new InputBinder(parts.kernel(), parts.sourceMap()).bind(inputs, all);
-      Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), bound.arrays(), bound.dims(), 0);
-      return cpu == null ? reference(p) : cpu(p);
+      return Inputs.prepare(parts.kernel(), parts.sourceMap(), bound.arrays(), bound.dims(), 0);
     } catch (CompileException e) {
       throw Errors.of(e, parts.sources());
     } catch (OutOfMemoryError e) {
-      throw Errors.api(RunErrors.BAD_DIM, "not enough memory for the tensors of this run (the Java heap holds at most "
-          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)", "use smaller dimensions or a larger -Xmx");
+      throw outOfMemory();
     }
+  }
+
+  private static TesseraException outOfMemory() {
+    return Errors.api(RunErrors.BAD_DIM, "not enough memory for the tensors of this run (the Java heap holds at most "
+        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB)", "use smaller dimensions or a larger -Xmx");
+  }
+
+  private Simulation simulate(Inputs.Prepared p) {
+    MeshProfile profile = MeshTarget.profile(parts.profile());
+    MeshRun.Result r;
+    try {
+      r = MeshTarget.run(parts.module(), parts.kernel(), p, MeshTarget.choice(parts.schedule().toString()), profile);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory();
+    }
+    Map<String, Tensor> result = new LinkedHashMap<>();
+    for (TensorDecl t : parts.kernel().outputs()) {
+      DenseTensor d = r.outputs().get(t.name());
+      double[] v = new double[d.data().length];
+      for (int i = 0; i < v.length; i++) v[i] = StorageTypes.round(t.type(), (float) d.data()[i]);
+      result.put(t.name(), Tensor.ofValues("f32", d.shape(), v));
+    }
+    int grid = r.phases().isEmpty() ? 0 : r.phases().get(0).grid();
+    return new Simulation(result, r.cycles(), r.cycles() / profile.clockMhz(), grid, r.phases().size());
   }
 
   private Map<String, Tensor> reference(Inputs.Prepared p) throws CompileException {
@@ -183,6 +248,70 @@ public final class CompiledKernel {
       result.put(t.name(), Tensor.ofValues("f32", Extents.shape(t.shape(), p.dims()), d));
     }
     return Collections.unmodifiableMap(result);
+  }
+
+  /**
+   * Writes what the target compiles to into {@code dir} (created if missing), at the dimensions
+   * fixed at compile time and the kernel's defaults for the rest:
+   * <ul>
+   *   <li>{@link Target#CPU}: {@code NAME.class}, the generated class's bytes (for {@code javap});
+   *   <li>{@link Target#MESH}: {@code NAME.mesh}, the text form of every distinct mesh program the
+   *       kernel runs, and {@code NAME.mesh.tsv}, one line per program run (op, algorithm, grid,
+   *       program index, simulated cycles) — obtained by simulating the kernel on seeded inputs;
+   *   <li>{@link Target#REF}: nothing.
+   * </ul>
+   *
+   * @return the files written, in order
+   * @throws TesseraException E403 when a dimension is neither fixed nor defaulted, E414 when a file
+   *     cannot be written, and as {@link #simulate} on the mesh target
+   */
+  public List<Path> writeArtifacts(Path dir) {
+    try {
+      List<Path> written = new ArrayList<>();
+      switch (parts.target()) {
+        case REF -> { }
+        case CPU -> written.add(write(dir.resolve(name() + ".class"), CpuBackend.generate(parts.module(), parts.kernel(), parts.schedule())));
+        case MESH -> {
+          Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), Map.of(), parts.dims(), 0);
+          MeshRun.Result r = MeshTarget.run(parts.module(), parts.kernel(), p, MeshTarget.choice(parts.schedule().toString()),
+              MeshTarget.profile(parts.profile()));
+          List<String> programs = new ArrayList<>();
+          StringBuilder table = new StringBuilder("op\talgorithm\tgrid\tprogram\tcycles\n");
+          for (MeshRun.Phase ph : r.phases()) {
+            String text = dev.tessera.mesh.MeshText.print(ph.kernel().program());
+            int i = programs.indexOf(text);
+            if (i < 0) {
+              programs.add(text);
+              i = programs.size() - 1;
+            }
+            table.append(ph.op()).append('\t').append(ph.algorithm()).append('\t').append(ph.grid()).append('\t').append(i).append('\t')
+                .append((long) ph.sim().cycles()).append('\n');
+          }
+          StringBuilder all = new StringBuilder();
+          for (int i = 0; i < programs.size(); i++) all.append("# program ").append(i).append('\n').append(programs.get(i));
+          written.add(write(dir.resolve(name() + ".mesh"), all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          written.add(write(dir.resolve(name() + ".mesh.tsv"), table.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        case CUDA -> throw Errors.unavailable(Target.CUDA, "writeArtifacts " + name());
+      }
+      return List.copyOf(written);
+    } catch (CompileException e) {
+      throw Errors.of(e, parts.sources());
+    } catch (ScheduleException e) {
+      throw Errors.api(Errors.ILLEGAL_SCHEDULE, e.getMessage(), "");
+    }
+  }
+
+  private static Path write(Path file, byte[] bytes) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tessera", ".tmp");
+      Files.write(tmp, bytes);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return file;
+    } catch (java.io.IOException e) {
+      throw Errors.api(Errors.OUTPUT, "cannot write " + file + ": " + e.getMessage(), "");
+    }
   }
 
   /**

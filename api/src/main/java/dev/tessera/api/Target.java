@@ -3,10 +3,10 @@ package dev.tessera.api;
 import java.util.Locale;
 
 /**
- * Where a kernel runs. {@link #REF} is the double-precision reference interpreter and {@link #CPU}
- * the generated JVM code; {@link #CUDA} and {@link #MESH} are named so callers can ask for them,
- * but this build has no backend for them and {@link Tessera#compile()} answers with a
- * {@link TargetUnavailableException}.
+ * Where a kernel runs. {@link #REF} is the double-precision reference interpreter, {@link #CPU}
+ * the generated JVM code, {@link #MESH} a wafer-scale mesh program run by Tessera's mesh simulator;
+ * {@link #CUDA} is named so callers can ask for it, but this build does not run it and
+ * {@link Tessera#compile()} answers with a {@link TargetUnavailableException}.
  */
 public enum Target {
   /** The reference interpreter: exact semantics, double precision, slow. */
@@ -15,8 +15,8 @@ public enum Target {
   CPU(true),
   /** NVIDIA GPUs through CUDA C++ (not in this build). */
   CUDA(false),
-  /** Spatial dataflow meshes (not in this build). */
-  MESH(false);
+  /** Wafer-scale mesh accelerators (Cerebras WSE class), run and timed by Tessera's mesh simulator. */
+  MESH(true);
 
   private final boolean available;
 

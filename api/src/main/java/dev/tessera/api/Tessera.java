@@ -74,7 +74,10 @@ public final class Tessera {
     return this;
   }
 
-  /** The hardware profile the cost model predicts for (default {@code host}, this machine). */
+  /**
+   * The hardware profile the cost model predicts for (default {@code host}, this machine); for
+   * {@link Target#MESH}, the mesh the simulator models ({@code wse2}, the default, or {@code wse3}).
+   */
   public Tessera profile(String name) {
     this.profile = Objects.requireNonNull(name, "profile");
     return this;
@@ -111,8 +114,10 @@ public final class Tessera {
   }
 
   /**
-   * CPU schedule knobs, e.g. {@code cpu{blockM=32, threads=1}}; knobs not given keep the
-   * backend's defaults.
+   * Schedule knobs: for {@link Target#CPU} e.g. {@code cpu{blockM=32, threads=1}} (knobs not given
+   * keep the backend's defaults); for {@link Target#MESH} e.g. {@code mesh{gridX=8, gridY=8,
+   * algorithm=summa}} (without a grid, each run takes the smallest square whose programs fit the
+   * cores' SRAM).
    */
   public Tessera schedule(String text) {
     this.scheduleText = text;
@@ -153,7 +158,11 @@ public final class Tessera {
       Frontend.Compiled compiled = file != null ? Frontend.compile(sources, file) : Frontend.compile(sources, name, text);
       Module module = Pipeline.run(compiled.module());
       java.util.List<Kernel> kernels = all ? module.kernels() : java.util.List.of(choose(module));
-      Schedule schedule = target == Target.CPU ? schedule() : null;
+      Schedule schedule = switch (target) {
+        case CPU -> schedule();
+        case MESH -> MeshTarget.choice(scheduleText).schedule();
+        default -> null;
+      };
       java.util.List<CompiledKernel> out = new java.util.ArrayList<>();
       for (Kernel k : kernels) {
         Kernel kernel = dtype == null ? k : withStorage(k, dtype);

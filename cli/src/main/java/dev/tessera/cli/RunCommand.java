@@ -19,6 +19,7 @@ import dev.tessera.runtime.FlopCount;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
+import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.npy.Npy;
 import dev.tessera.runtime.npy.NpyArray;
 import dev.tessera.runtime.npy.NpyFormatException;
@@ -155,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
 
   /** The mesh target: simulate, check against the reference, write the outputs, print the report. */
   private int runMesh(Module module, Kernel kernel, Frontend.Compiled compiled, PrintWriter out) throws CompileException {
-    MeshTarget.Choice choice = MeshTarget.parse(scheduleText);
+    MeshChoice choice = MeshTarget.parse(scheduleText);
     var profile = MeshTarget.profile(meshProfile);
     Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(dims), seed);
     MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared, choice, profile);

@@ -10,6 +10,7 @@ import dev.tessera.passes.Pipeline;
 import dev.tessera.runtime.DimBinder;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.RunErrors;
+import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.mesh.Heatmap;
 import dev.tessera.runtime.mesh.MeshRun;
 import dev.tessera.runtime.mesh.MeshRunException;
@@ -75,7 +76,7 @@ final class SimCommand implements Callable<Integer> {
       }
       checkOutput(heatmap, List.of(".png", ".svg"));
       checkOutput(emit, List.of(""));
-      MeshTarget.Choice choice = MeshTarget.parse(scheduleText);
+      MeshChoice choice = MeshTarget.parse(scheduleText);
       MeshProfile profile = MeshTarget.profile(meshProfile);
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
@@ -128,7 +129,7 @@ final class SimCommand implements Callable<Integer> {
     }
   }
 
-  private int analytic(PrintWriter out, Kernel kernel, Map<String, Long> dims, MeshTarget.Choice choice, MeshProfile profile) throws CompileException {
+  private int analytic(PrintWriter out, Kernel kernel, Map<String, Long> dims, MeshChoice choice, MeshProfile profile) throws CompileException {
     int grid = choice.grid() > 0 ? choice.grid() : Math.min(profile.gridWidth(), profile.gridHeight());
     if (grid > Math.min(profile.gridWidth(), profile.gridHeight())) {
       throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "gridX=" + grid + " exceeds " + profile.name() + "'s " + profile.gridWidth() + "x" + profile.gridHeight() + " cores", "");
