@@ -1,0 +1,101 @@
+package dev.tessera.cuda;
+
+import dev.tessera.ir.CodeWriter;
+import dev.tessera.ir.IndexVar;
+import dev.tessera.ir.Kernel;
+import dev.tessera.ir.Module;
+import dev.tessera.ir.Op;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks a kernel's ops in order and writes one CUDA kernel per launch: a fast template where one
+ * applies, else the generic op-by-op code. Launches run in manifest order on one stream, so each
+ * sees the results of the previous ones.
+ */
+final class Generator {
+  /** Threads per block of the generic kernels: enough warps to hide latency, few enough registers. */
+  static final int GENERIC_THREADS = 256;
+  /** The grid-stride loops need no more blocks than this to fill any of the profiled GPUs. */
+  static final long MAX_GRID = 1L << 20;
+
+  private final Kernel kernel;
+  private final Layout layout;
+  private final OpBodies bodies;
+  private final CodeWriter w = new CodeWriter();
+  private final List<Launch> launches = new ArrayList<>();
+
+  Generator(Module module, Kernel kernel, Layout layout) {
+    this.kernel = kernel;
+    this.layout = layout;
+    this.bodies = new OpBodies(module, layout);
+  }
+
+  /** The generated source, after {@link #run}. */
+  String source() {
+    return w.toString();
+  }
+
+  List<Launch> launches() {
+    return List.copyOf(launches);
+  }
+
+  Generator run(String summary) {
+    for (Op op : kernel.ops()) {
+      if (op instanceof Op.Scan s) new ScanKernel(layout, bodies).addScratch(s);
+      if (op instanceof Op.RecurrentAttention r) new ScanKernel(layout, bodies).addScratch(r.scan());
+    }
+    Prelude.write(w, kernel.name(), summary);
+    for (Op op : kernel.ops()) emit(op);
+    return this;
+  }
+
+  private void emit(Op op) {
+    switch (op) {
+      case Op.Compute c -> element(op, "compute_" + c.out(), c.indices());
+      case Op.Contract c -> element(op, "contract_" + c.out(), c.indices());
+      case Op.Einsum e -> element(op, "einsum_" + e.contraction().out(), e.contraction().indices());
+      case Op.Normalize n -> element(op, "normalize_" + n.out(),
+          n.indices().stream().filter(v -> !v.name().equals(n.axis())).toList());
+      case Op.Scan s -> scan(s, "scan");
+      case Op.RecurrentAttention r -> scan(r.scan(), "recurrent");
+      case Op.ParallelAttention a -> a.pieces().forEach(this::emit);
+    }
+  }
+
+  /** A grid-stride kernel over {@code space} (the rows, for a normalizer). */
+  private void element(Op op, String what, List<IndexVar> space) {
+    String entry = Names.entry(kernel.name(), launches.size(), what);
+    List<Launch.Param> params = new ArrayList<>();
+    for (String r : OpBodies.reads(op)) if (!op.outputs().contains(r)) params.add(new Launch.Param(r, false));
+    for (String o : op.outputs()) params.add(new Launch.Param(o, true));
+    long total = ElementLoop.total(layout, space);
+    long grid = Math.max(1, Math.min(MAX_GRID, (total + GENERIC_THREADS - 1) / GENERIC_THREADS));
+    signature(entry, GENERIC_THREADS, params);
+    bodies.emit(w, op, null, ElementLoop.Stride.GRID);
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, what, grid, GENERIC_THREADS, 0, params));
+  }
+
+  private void scan(Op.Scan s, String what) {
+    String entry = Names.entry(kernel.name(), launches.size(), what);
+    CodeWriter body = new CodeWriter();
+    List<Launch.Param> params = new ScanKernel(layout, bodies).emit(body, s);
+    signature(entry, GENERIC_THREADS, params);
+    for (String line : body.toString().split("\n", -1)) if (!line.isEmpty()) w.line(line);
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, what, 1, GENERIC_THREADS, 0, params));
+  }
+
+  void signature(String entry, int threads, List<Launch.Param> params) {
+    List<String> ps = new ArrayList<>();
+    for (Launch.Param p : params) {
+      String type = layout.buffer(p.buffer()).type().c();
+      ps.add((p.written() ? "" : "const ") + type + "* __restrict__ " + Names.param(p.buffer()));
+    }
+    w.open("extern \"C\" __global__ void __launch_bounds__(" + threads + ") " + entry + "(" + String.join(", ", ps) + ") {");
+  }
+
+}
