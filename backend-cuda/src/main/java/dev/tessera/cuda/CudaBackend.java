@@ -4,7 +4,9 @@ import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.ir.TensorDecl;
+import dev.tessera.scheduler.Legality;
 import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.GpuProfile;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,7 @@ public final class CudaBackend {
 
   /** The schedule the backend uses when none is given. */
   public static Schedule defaultSchedule() {
-    return Schedule.of("cuda").with("threads", Generator.GENERIC_THREADS);
+    return Schedule.of("cuda").with("threads", 128).with("blockM", 64).with("blockN", 64).with("stages", 2);
   }
 
   /** The {@code sm_XX} architecture of a profile: sm_90 for Hopper, sm_89 for Ada, else sm_80. */
@@ -37,9 +39,10 @@ public final class CudaBackend {
    * @param dims every dimension of the kernel, bound (defaults and relations already applied)
    * @param dtype storage type for the floating-point inputs and outputs, or null to keep the file's
    * @throws IllegalArgumentException when a dimension is unbound
+   * @throws ScheduleException when the schedule breaks a limit of the profile
    */
   public static CudaArtifacts generate(Module module, Kernel kernel, Schedule schedule, GpuProfile profile,
-      Map<String, Long> dims, ElemType dtype) {
+      Map<String, Long> dims, ElemType dtype) throws ScheduleException {
     Map<String, Long> bound = new LinkedHashMap<>();
     for (String d : kernel.dims()) {
       Long v = dims.get(d);
@@ -50,6 +53,7 @@ public final class CudaBackend {
     Map<String, Long> all = new LinkedHashMap<>(bound);
     dims.forEach(all::putIfAbsent);
     Layout layout = new Layout(k, all);
+    Legality.check(schedule, profile, ProblemShapes.of(k, layout, dtype == null ? ElemType.parse(storageOf(k)).orElseThrow() : dtype));
     String summary = "Profile " + profile.name() + " (" + arch(profile) + "), schedule " + schedule + ".";
     Generator g = new Generator(module, k, layout).run(summary);
     String storage = dtype == null ? storageOf(k) : dtype.text();
