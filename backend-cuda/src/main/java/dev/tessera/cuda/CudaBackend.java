@@ -7,6 +7,7 @@ import dev.tessera.ir.TensorDecl;
 import dev.tessera.scheduler.Legality;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.Shapes;
 import dev.tessera.scheduler.profile.GpuProfile;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,12 +54,19 @@ public final class CudaBackend {
     Map<String, Long> all = new LinkedHashMap<>(bound);
     dims.forEach(all::putIfAbsent);
     Layout layout = new Layout(k, all);
-    Legality.check(schedule, profile, ProblemShapes.of(k, layout, dtype == null ? ElemType.parse(storageOf(k)).orElseThrow() : dtype));
+    Legality.check(schedule, profile, new Shapes(1, 1, 1, 0, dtype == null ? ElemType.parse(storageOf(k)).orElseThrow() : dtype));
     String summary = "Profile " + profile.name() + " (" + arch(profile) + "), schedule " + schedule + ".";
-    Generator g = new Generator(module, k, layout).run(summary);
+    Generator g = new Generator(module, k, layout, schedule, profile).run(summary);
     String storage = dtype == null ? storageOf(k) : dtype.text();
-    String manifest = Manifest.json(k.name(), profile.name(), arch(profile), storage, bound, layout.buffers(), g.launches());
+    String manifest = Manifest.json(k.name(), profile.name(), arch(profile), storage, bound, used(layout, g.launches()), g.launches());
     return new CudaArtifacts(k.name(), arch(profile), g.source(), manifest, g.launches().size());
+  }
+
+  /** Inputs and outputs, and the scratch buffers some launch uses (a fused template keeps its temporaries in registers). */
+  private static List<Layout.Buffer> used(Layout layout, List<Launch> launches) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Launch l : launches) for (Launch.Param p : l.params()) names.add(p.buffer());
+    return layout.buffers().stream().filter(b -> b.role() != TensorDecl.Role.TEMP || names.contains(b.name())).toList();
   }
 
   private static Kernel withStorage(Kernel k, ElemType t) {

@@ -5,6 +5,11 @@ import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.ir.Op;
+import dev.tessera.scheduler.Legality;
+import dev.tessera.scheduler.Schedule;
+import dev.tessera.scheduler.Shapes;
+import dev.tessera.scheduler.profile.GpuProfile;
+import dev.tessera.scheduler.ScheduleException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,13 +24,20 @@ final class Generator {
   /** The grid-stride loops need no more blocks than this to fill any of the profiled GPUs. */
   static final long MAX_GRID = 1L << 20;
 
+  private final Module module;
   private final Kernel kernel;
   private final Layout layout;
   private final OpBodies bodies;
   private final CodeWriter w = new CodeWriter();
+  private final Schedule schedule;
+  private final GpuProfile profile;
+  private final java.util.Set<CType> flashHelpers = java.util.EnumSet.noneOf(CType.class);
   private final List<Launch> launches = new ArrayList<>();
 
-  Generator(Module module, Kernel kernel, Layout layout) {
+  Generator(Module module, Kernel kernel, Layout layout, Schedule schedule, GpuProfile profile) {
+    this.profile = profile;
+    this.module = module;
+    this.schedule = schedule;
     this.kernel = kernel;
     this.layout = layout;
     this.bodies = new OpBodies(module, layout);
@@ -59,8 +71,37 @@ final class Generator {
           n.indices().stream().filter(v -> !v.name().equals(n.axis())).toList());
       case Op.Scan s -> scan(s, "scan");
       case Op.RecurrentAttention r -> scan(r.scan(), "recurrent");
-      case Op.ParallelAttention a -> a.pieces().forEach(this::emit);
+      case Op.ParallelAttention a -> {
+        if (!flash(a)) a.pieces().forEach(this::emit);
+      }
     }
+  }
+
+  /** Emits the fused kernel when the template fits it; false leaves the pieces to the generic code. */
+  private boolean flash(Op.ParallelAttention a) {
+    java.util.Optional<FlashPlan> plan = FlashPlan.of(module, kernel, a, layout);
+    if (plan.isEmpty() || !FlashKernel.aligned(plan.get(), layout)) return false;
+    FlashKernel f;
+    try {
+      f = new FlashKernel(plan.get(), layout, w, schedule);
+      Legality.check(schedule, profile, new Shapes(layout.extent(plan.get().m().extent()), layout.extent(plan.get().n().extent()),
+          layout.extent(plan.get().d().extent()), layout.extent(plan.get().e().extent()), plan.get().elemType()));
+      if (f.sharedBytes() > profile.smemPerBlockBytes()) return false;
+    } catch (ScheduleException e) {
+      return false;
+    }
+    if (!flashHelpers.contains(plan.get().type())) {
+      FlashPrelude.write(w, plan.get().type());
+      flashHelpers.add(plan.get().type());
+    }
+    String entry = Names.entry(kernel.name(), launches.size(), "flash_" + plan.get().out());
+    List<Launch.Param> params = f.params();
+    signature(entry, f.threads() + ", 1", params);
+    f.body();
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, "flash_" + plan.get().out(), f.grid(), f.threads(), f.sharedBytes(), params));
+    return true;
   }
 
   /** A grid-stride kernel over {@code space} (the rows, for a normalizer). */
@@ -89,13 +130,14 @@ final class Generator {
     launches.add(new Launch(entry, what, 1, GENERIC_THREADS, 0, params));
   }
 
-  void signature(String entry, int threads, List<Launch.Param> params) {
+  /** Writes the kernel's head; {@code bounds} are its launch bounds (threads, and for the flash kernel a minimum of one block per SM so ptxas may use up to 255 registers). */
+  void signature(String entry, Object bounds, List<Launch.Param> params) {
     List<String> ps = new ArrayList<>();
     for (Launch.Param p : params) {
       String type = layout.buffer(p.buffer()).type().c();
       ps.add((p.written() ? "" : "const ") + type + "* __restrict__ " + Names.param(p.buffer()));
     }
-    w.open("extern \"C\" __global__ void __launch_bounds__(" + threads + ") " + entry + "(" + String.join(", ", ps) + ") {");
+    w.open("extern \"C\" __global__ void __launch_bounds__(" + bounds + ") " + entry + "(" + String.join(", ", ps) + ") {");
   }
 
 }
