@@ -88,15 +88,19 @@ __device__ __forceinline__ tsr_iv tsr_iv_or(tsr_iv a, tsr_iv b) { return tsr_iv_
 __device__ __forceinline__ tsr_iv tsr_iv_min(tsr_iv a, tsr_iv b) { return tsr_iv{fmin(a.lo, b.lo), fmin(a.hi, b.hi)}; }
 __device__ __forceinline__ tsr_iv tsr_iv_max(tsr_iv a, tsr_iv b) { return tsr_iv{fmax(a.lo, b.lo), fmax(a.hi, b.hi)}; }
 
-extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_O(const __half* __restrict__ Q, const __half* __restrict__ K, const __half* __restrict__ V, __half* __restrict__ O) {
+extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_split_O(const __half* __restrict__ Q, const __half* __restrict__ K, const __half* __restrict__ V, float* __restrict__ O_part, float* __restrict__ O_state) {
   extern __shared__ __align__(16) unsigned char tsr_smem[];
   __half* Qs = reinterpret_cast<__half*>(tsr_smem);  // [blockM][D + 8]: the resident Q tile
   __half* Ks = Qs + 4608;  // [2][blockN][D + 8]: K tiles, double-buffered
   __half* Vs = Ks + 9216;  // [2][blockN][E + 8]: V tiles, double-buffered
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t4 = lane & 3;
   const int qr = warp * 16 + g;  // this thread's rows in the tile: qr and qr + 8 (the mma accumulator layout)
-  const long long m0 = (long long)(blockIdx.x % 2ULL) * 64LL;
-  const long long bpt = (long long)(blockIdx.x / 2ULL);
+  const long long split = (long long)(blockIdx.x % 2ULL);  // which range of key tiles
+  const long long blk = (long long)(blockIdx.x / 2ULL);
+  const long long m0 = (blk % 2LL) * 64LL;
+  const long long bpt = blk / 2LL;
+  const long long tile_lo = split * 1LL;
+  const long long tile_hi = tsr_min(tile_lo + 1LL, 2LL);
   const long long i_b = (bpt / 4LL) % 1LL;
   const long long i_h = (bpt / 1LL) % 4LL;
   (void)bpt;
@@ -122,14 +126,14 @@ extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_O(const
     return inside && tsr_iv_true(iv0) ? 1 : 2;
   };
   auto tsr_next_tile = [&](long long from, int* c) -> long long {
-    for (long long x = from; x < 2LL; ++x) {
+    for (long long x = from; x < tile_hi; ++x) {
       const int k = tsr_tile_class(x * 64LL);
       if (k != 0) {
         *c = k;
         return x;
       }
     }
-    return 2LL;
+    return tile_hi;
   };
   float o[8][4];  // output rows qr, qr + 8; columns j * 8 + 2 * t4 + {0, 1}
   #pragma unroll
@@ -143,8 +147,8 @@ extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_O(const
   float st_1_1 = (float)(0LL);
   int stage = 0;
   int cls = 0;
-  long long cur = tsr_next_tile(0, &cls);
-  if (cur < 2LL) {
+  long long cur = tsr_next_tile(tile_lo, &cls);
+  if (cur < tile_hi) {
     const long long kv0 = cur * 64LL;
     for (int c = tid; c < 512; c += 128) {
       const int r = c / 8, k = c % 8;
@@ -162,10 +166,10 @@ extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_O(const
     }
   }
   tsr_cp_commit();
-  while (cur < 2LL) {
+  while (cur < tile_hi) {
     int cls_next = 0;
     const long long nxt = tsr_next_tile(cur + 1, &cls_next);
-    if (nxt < 2LL) {
+    if (nxt < tile_hi) {
       const long long kv0 = nxt * 64LL;
       for (int c = tid; c < 512; c += 128) {
         const int r = c / 8, k = c % 8;
@@ -344,18 +348,60 @@ extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_O(const
     stage ^= 1;
   }
   tsr_cp_wait_0();
-  const float fin_0 = seen_0 ? ((float)(1LL) / st_0_1) : 0.0f;
-  const float fin_1 = seen_1 ? ((float)(1LL) / st_1_1) : 0.0f;
   #pragma unroll
   for (int i = 0; i < 4; ++i) {
-    const long long orow = m0 + qr + (i >> 1) * 8;
-    if (orow >= 77LL) continue;
-    const float fin = (i >> 1) == 0 ? fin_0 : fin_1;
+    const int r = qr + (i >> 1) * 8;
+    if (m0 + r >= 77LL) continue;
+    const long long prow = (split * 8LL + blk) * 64LL + r;
     #pragma unroll
     for (int j = 0; j < 8; ++j) {
-      const long long ocol = j * 8 + 2 * t4 + (i & 1);
-      O[(i_b) * 19712LL + (i_h) * 4928LL + (orow) * 64LL + (ocol)] = __float2half_rn(o[j][i] * fin);
+      O_part[prow * 64LL + j * 8 + 2 * t4 + (i & 1)] = o[j][i];
     }
+    if (t4 == 0 && (i & 1) == 0) {
+      O_state[prow * 3LL + 0] = (i >> 1) == 0 ? st_0_0 : st_1_0;
+      O_state[prow * 3LL + 1] = (i >> 1) == 0 ? st_0_1 : st_1_1;
+      O_state[prow * 3LL + 2] = (float)((i >> 1) == 0 ? seen_0 : seen_1);
+    }
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(256) mha_causal_k1_combine_O(const float* __restrict__ O_part, const float* __restrict__ O_state, __half* __restrict__ O) {
+  for (long long lin = (long long)blockIdx.x * blockDim.x + threadIdx.x; lin < 32768LL; lin += (long long)gridDim.x * blockDim.x) {
+    const long long col = lin % 64LL;
+    const long long r = (lin / 64LL) % 64LL;
+    const long long blk = lin / 4096LL;
+    const long long row = (blk % 2LL) * 64LL + r;
+    if (row >= 77LL) continue;
+    const long long bpt = blk / 2LL;
+    const long long i_b = (bpt / 4LL) % 1LL;
+    const long long i_h = (bpt / 1LL) % 4LL;
+    (void)bpt;
+    float ca_0 = 0.0f;
+    float ca_1 = 0.0f;
+    float acc = 0.0f;
+    int seen = 0;
+    for (int sp = 0; sp < 2; ++sp) {
+      const long long prow = ((long long)sp * 8LL + blk) * 64LL + r;
+      if (O_state[prow * 3LL + 2] == 0.0f) continue;
+      const float ob = O_part[prow * 64LL + col];
+      const float cb_0 = O_state[prow * 3LL + 0];
+      const float cb_1 = O_state[prow * 3LL + 1];
+      if (!seen) {
+        ca_0 = cb_0;
+        ca_1 = cb_1;
+        acc = ob;
+        seen = 1;
+        continue;
+      }
+      const float wa = expf((ca_0 - fmaxf(ca_0, cb_0)));
+      const float wb = expf((cb_0 - fmaxf(ca_0, cb_0)));
+      const float na_0 = fmaxf(ca_0, cb_0);
+      const float na_1 = ((ca_1 * expf((ca_0 - fmaxf(ca_0, cb_0)))) + (cb_1 * expf((cb_0 - fmaxf(ca_0, cb_0)))));
+      ca_0 = na_0;
+      ca_1 = na_1;
+      acc = wa * acc + wb * ob;
+    }
+    O[(i_b) * 19712LL + (i_h) * 4928LL + (row) * 64LL + (col)] = __float2half_rn(seen ? acc * (((float)(1LL) / ca_1)) : 0.0f);
   }
 }
 

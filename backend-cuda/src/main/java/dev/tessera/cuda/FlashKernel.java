@@ -33,9 +33,10 @@ final class FlashKernel {
   private final long mExt;
   private final long nExt;
   private final boolean mma;
+  private final int splits;
   private final Map<String, String> idx = new LinkedHashMap<>();
 
-  FlashKernel(FlashPlan plan, Layout layout, CodeWriter w, Schedule s) throws ScheduleException {
+  FlashKernel(FlashPlan plan, Layout layout, CodeWriter w, Schedule s, int smCount) throws ScheduleException {
     this.plan = plan;
     this.layout = layout;
     this.w = w;
@@ -50,6 +51,41 @@ final class FlashKernel {
     this.mExt = layout.extent(plan.m().extent());
     this.nExt = layout.extent(plan.n().extent());
     this.mma = plan.type() != CType.F32;
+    this.splits = splits(s.intKnob("splitKv", 0), smCount);
+  }
+
+  /**
+   * Key-range splits per query tile: as asked, or (splitKv=0) enough to give every SM two blocks
+   * when the query tiles alone cannot (decode); 1 where the normalizer has no combine.
+   */
+  private int splits(int asked, int smCount) {
+    boolean combinable = plan.normalizer().map(n -> n.stateless() || n.hasCombine()).orElse(true);
+    long tiles = tiles();
+    long blocks = grid();
+    long want = asked > 0 ? asked : (blocks >= smCount ? 1 : (2L * smCount + blocks - 1) / blocks);
+    return combinable ? (int) Math.max(1, Math.min(want, tiles)) : 1;
+  }
+
+  int splitCount() {
+    return splits;
+  }
+
+  /** The scratch buffers of a split run: partial outputs, and per row the normalizer state plus a seen flag. */
+  static String partial(String out) {
+    return out + "_part";
+  }
+
+  static String states(String out) {
+    return out + "_state";
+  }
+
+  int stateWidth() {
+    return plan.normalizer().map(n -> n.state().size()).orElse(0) + 1;
+  }
+
+  /** Rows of the partial buffers: one per (split, block of the unsplit grid, row of the tile). */
+  long partialRows() {
+    return splits * grid() * bm;
   }
 
   /** Rows of 16 bytes: every tensor's last extent must keep rows aligned for cp.async. */
@@ -71,10 +107,15 @@ final class FlashKernel {
     return elems * plan.type().bytes() + p;
   }
 
+  /** Blocks of the unsplit grid: query tiles times batch points. */
   long grid() {
     long g = (mExt + bm - 1) / bm;
     for (IndexVar b : plan.batch()) g *= layout.extent(b.extent());
     return g;
+  }
+
+  long launchGrid() {
+    return grid() * splits;
   }
 
   int threads() {
@@ -96,7 +137,12 @@ final class FlashKernel {
     for (Expr x : exprs) for (String t : Exprs.tensorsRead(x)) if (!temps.contains(t) && !reads.contains(t)) reads.add(t);
     List<Launch.Param> ps = new ArrayList<>();
     for (String r : reads) ps.add(new Launch.Param(r, false));
-    ps.add(new Launch.Param(plan.out(), true));
+    if (splits > 1) {
+      ps.add(new Launch.Param(partial(plan.out()), true));
+      ps.add(new Launch.Param(states(plan.out()), true));
+    } else {
+      ps.add(new Launch.Param(plan.out(), true));
+    }
     return ps;
   }
 
@@ -112,8 +158,13 @@ final class FlashKernel {
     if (!mma) w.line("float* Ps = reinterpret_cast<float*>(Vs + " + 2L * bn * (e + 8) + ");  // [warps][16][blockN + 4]: weights for the FMA path");
     w.line("const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t4 = lane & 3;");
     w.line("const int qr = warp * 16 + g;  // this thread's rows in the tile: qr and qr + 8 (the mma accumulator layout)");
-    w.line("const long long m0 = (long long)(blockIdx.x % " + qTiles + "ULL) * " + bm + "LL;");
-    w.line("const long long bpt = (long long)(blockIdx.x / " + qTiles + "ULL);");
+    long per = (tiles() + splits - 1) / splits;
+    w.line("const long long split = (long long)(blockIdx.x % " + splits + "ULL);  // which range of key tiles");
+    w.line("const long long blk = (long long)(blockIdx.x / " + splits + "ULL);");
+    w.line("const long long m0 = (blk % " + qTiles + "LL) * " + bm + "LL;");
+    w.line("const long long bpt = blk / " + qTiles + "LL;");
+    w.line("const long long tile_lo = split * " + per + "LL;");
+    w.line("const long long tile_hi = tsr_min(tile_lo + " + per + "LL, " + tiles() + "LL);");
     long inner = 1;
     List<String> decl = new ArrayList<>();
     for (int i = plan.batch().size() - 1; i >= 0; i--) {
@@ -131,15 +182,15 @@ final class FlashKernel {
     accumulators(et);
     w.line("int stage = 0;");
     w.line("int cls = 0;");
-    w.line("long long cur = tsr_next_tile(0, &cls);");
-    w.open("if (cur < " + tiles() + "LL) {");
+    w.line("long long cur = tsr_next_tile(tile_lo, &cls);");
+    w.open("if (cur < tile_hi) {");
     loadKv("cur", "0");
     w.close("}");
     w.line("tsr_cp_commit();");
-    w.open("while (cur < " + tiles() + "LL) {");
+    w.open("while (cur < tile_hi) {");
     w.line("int cls_next = 0;");
     w.line("const long long nxt = tsr_next_tile(cur + 1, &cls_next);");
-    w.open("if (nxt < " + tiles() + "LL) {");
+    w.open("if (nxt < tile_hi) {");
     loadKv("nxt", "stage ^ 1");
     w.close("}");
     w.line("tsr_cp_commit();");
@@ -209,14 +260,14 @@ final class FlashKernel {
     }
     w.close("};");
     w.open("auto tsr_next_tile = [&](long long from, int* c) -> long long {");
-    w.open("for (long long x = from; x < " + tiles() + "LL; ++x) {");
+    w.open("for (long long x = from; x < tile_hi; ++x) {");
     w.line("const int k = tsr_tile_class(x * " + bn + "LL);");
     w.open("if (k != 0) {");
     w.line("*c = k;");
     w.line("return x;");
     w.close("}");
     w.close("}");
-    w.line("return " + tiles() + "LL;");
+    w.line("return tile_hi;");
     w.close("};");
   }
 
@@ -359,6 +410,10 @@ final class FlashKernel {
   }
 
   private void epilogue(int et) {
+    if (splits > 1) {
+      partialEpilogue(et);
+      return;
+    }
     CudaExpr ex = new CudaExpr(layout, idx, name -> name);
     for (int r = 0; r < 2; r++) {
       final int row = r;
@@ -376,6 +431,25 @@ final class FlashKernel {
     FlashStep.loop(w, "j", et);
     w.line("const long long ocol = j * 8 + 2 * t4 + (i & 1);");
     w.line(Names.param(plan.out()) + "[" + off + "] = " + layout.buffer(plan.out()).type().store("o[j][i] * fin") + ";");
+    w.close("}");
+    w.close("}");
+  }
+
+  /** Writes the unnormalised partial output and, from one thread of each quad, the row's state and seen flag. */
+  private void partialEpilogue(int et) {
+    int width = stateWidth();
+    FlashStep.loop(w, "i", 4);
+    w.line("const int r = qr + (i >> 1) * 8;");
+    w.line("if (m0 + r >= " + mExt + "LL) continue;");
+    w.line("const long long prow = (split * " + grid() + "LL + blk) * " + bm + "LL + r;");
+    FlashStep.loop(w, "j", et);
+    w.line(Names.param(partial(plan.out())) + "[prow * " + e + "LL + j * 8 + 2 * t4 + (i & 1)] = o[j][i];");
+    w.close("}");
+    w.open("if (t4 == 0 && (i & 1) == 0) {");
+    for (int k = 0; k < width - 1; k++) {
+      w.line(Names.param(states(plan.out())) + "[prow * " + width + "LL + " + k + "] = (i >> 1) == 0 ? st_0_" + k + " : st_1_" + k + ";");
+    }
+    w.line(Names.param(states(plan.out())) + "[prow * " + width + "LL + " + (width - 1) + "] = (float)((i >> 1) == 0 ? seen_0 : seen_1);");
     w.close("}");
     w.close("}");
   }

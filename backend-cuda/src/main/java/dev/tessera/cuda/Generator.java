@@ -1,6 +1,8 @@
 package dev.tessera.cuda;
 
 import dev.tessera.ir.CodeWriter;
+import dev.tessera.ir.ElemType;
+import dev.tessera.ir.TensorDecl;
 import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
@@ -83,7 +85,7 @@ final class Generator {
     if (plan.isEmpty() || !FlashKernel.aligned(plan.get(), layout)) return false;
     FlashKernel f;
     try {
-      f = new FlashKernel(plan.get(), layout, w, schedule);
+      f = new FlashKernel(plan.get(), layout, w, schedule, profile.smCount());
       Legality.check(schedule, profile, new Shapes(layout.extent(plan.get().m().extent()), layout.extent(plan.get().n().extent()),
           layout.extent(plan.get().d().extent()), layout.extent(plan.get().e().extent()), plan.get().elemType()));
       if (f.sharedBytes() > profile.smemPerBlockBytes()) return false;
@@ -94,13 +96,29 @@ final class Generator {
       FlashPrelude.write(w, plan.get().type());
       flashHelpers.add(plan.get().type());
     }
-    String entry = Names.entry(kernel.name(), launches.size(), "flash_" + plan.get().out());
+    String out = plan.get().out();
+    if (f.splitCount() > 1) {
+      layout.add(FlashKernel.partial(out), TensorDecl.Role.TEMP, ElemType.F32, new long[] {f.partialRows(), layout.extent(plan.get().e().extent())});
+      layout.add(FlashKernel.states(out), TensorDecl.Role.TEMP, ElemType.F32, new long[] {f.partialRows(), f.stateWidth()});
+    }
+    String what = (f.splitCount() > 1 ? "flash_split_" : "flash_") + out;
+    String entry = Names.entry(kernel.name(), launches.size(), what);
     List<Launch.Param> params = f.params();
     signature(entry, f.threads() + ", 1", params);
     f.body();
     w.close("}");
     w.line("");
-    launches.add(new Launch(entry, "flash_" + plan.get().out(), f.grid(), f.threads(), f.sharedBytes(), params));
+    launches.add(new Launch(entry, what, f.launchGrid(), f.threads(), f.sharedBytes(), params));
+    if (f.splitCount() > 1) {
+      CombineKernel c = new CombineKernel(plan.get(), layout, f.splitCount(), f.grid(), f.threads() / 2, f.stateWidth());
+      String centry = Names.entry(kernel.name(), launches.size(), "combine_" + out);
+      signature(centry, GENERIC_THREADS, c.params());
+      c.body(w);
+      w.close("}");
+      w.line("");
+      long grid = Math.max(1, Math.min(MAX_GRID, (c.total() + GENERIC_THREADS - 1) / GENERIC_THREADS));
+      launches.add(new Launch(centry, "combine_" + out, grid, GENERIC_THREADS, 0, c.params()));
+    }
     return true;
   }
 

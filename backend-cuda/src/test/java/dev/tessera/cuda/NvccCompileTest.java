@@ -33,7 +33,11 @@ class NvccCompileTest {
     Assumptions.assumeTrue(nvcc.isPresent(), "nvcc is not on PATH: the CUDA compile checks are skipped");
     GpuProfile a100 = Zoo.profile("a100");
     GpuProfile h100 = Zoo.profile("h100");
-    record Job(String name, ElemType dtype) {}
+    record Job(String name, ElemType dtype, Map<String, Long> dims) {
+      Job(String name, ElemType dtype) {
+        this(name, dtype, Map.of());
+      }
+    }
     List<Job> jobs = new ArrayList<>();
     for (Path f : Zoo.files()) {
       jobs.add(new Job(Zoo.name(f), ElemType.F16));
@@ -42,15 +46,18 @@ class NvccCompileTest {
         jobs.add(new Job(Zoo.name(f), ElemType.BF16));
       }
     }
+    // The benchmark shapes: head dim 128 (more registers, shared memory over 48 KiB) and split-KV decode.
+    jobs.add(new Job("mha", ElemType.F16, Map.of("H", 32L, "M", 2048L, "N", 2048L, "D", 128L, "E", 128L)));
+    jobs.add(new Job("mha", ElemType.BF16, Map.of("H", 32L, "M", 1L, "N", 8192L, "D", 128L, "E", 128L)));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<String>> results = new ArrayList<>();
       for (Job j : jobs) {
         Path file = Zoo.root().resolve(Files.exists(Zoo.root().resolve("attention/" + j.name() + ".attn")) ? "attention" : "einsum")
             .resolve(j.name() + ".attn");
-        Zoo.Compiled c = Zoo.compile(file, Map.of());
+        Zoo.Compiled c = Zoo.compile(file, j.dims());
         CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), h100, c.dims(), j.dtype());
-        Path sub = Files.createDirectories(dir.resolve(j.name() + "_" + j.dtype().text()));
+        Path sub = Files.createDirectories(dir.resolve(j.name() + "_" + j.dtype().text() + "_" + jobs.indexOf(j)));
         Path cu = sub.resolve(a.kernel() + ".cu");
         Files.writeString(cu, a.source());
         results.add(pool.submit(() -> {
