@@ -115,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
       if (!java.util.List.of("ref", "cpu", "cuda", "mesh").contains(target)) {
         throw error(RunErrors.BAD_VALUE, "--target must be ref, cpu, cuda or mesh, not '" + target + "'", "");
       }
-      if (!target.equals("ref") && !target.equals("cpu")) {
+      if (target.equals("mesh")) {
         throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref or --target cpu");
       }
       Schedule schedule = schedule();
@@ -127,6 +127,11 @@ final class RunCommand implements Callable<Integer> {
         Map<String, DenseTensor> outputs = ref.run(kernel, prepared.dims(), prepared.inputs());
         double ms = (System.nanoTime() - start) / 1e6;
         report = new Summary.Report(kernel, prepared.dims(), target, null, false, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
+      } else if (target.equals("cuda")) {
+        CudaRun.Result r = CudaRun.run(module, kernel, prepared, repeat);
+        double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), false, frontMillis, r.compileMillis(), r.firstMillis(),
+            r.medianMillis(), repeat, r.outputs(), err);
       } else {
         java.util.Optional<Schedule> tuned = scheduleText == null
             ? Tuned.lookup(kernel, prepared.dims(), spec.commandLine().getErr()) : java.util.Optional.empty();

@@ -654,7 +654,7 @@ class RunCommandTest {
   // ---- options ----
 
   @ParameterizedTest
-  @ValueSource(strings = {"cuda", "mesh"})
+  @ValueSource(strings = {"mesh"})
   void targetsNotYetAvailableAreE410(String target) {
     CliRun r = fails(RunErrors.UNAVAILABLE, concat(new Object[] {MHA, "--target", target}, (Object[]) SMALL));
     assertThat(r.err()).contains(target);
