@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class Layout {
   /** One buffer: its storage type, extents and row-major strides, in elements. */
-  record Buffer(String name, TensorDecl.Role role, CType type, long[] extents, long[] strides) {
+  record Buffer(String name, TensorDecl.Role role, CType type, long[] extents, long[] strides, java.util.Optional<TensorDecl.ValueRange> range) {
     long elements() {
       long n = 1;
       for (long e : extents) n *= e;
@@ -31,18 +31,24 @@ final class Layout {
 
   Layout(Kernel kernel, Map<String, Long> dims) {
     this.dims = dims;
-    for (TensorDecl t : kernel.tensors()) add(t.name(), t.role(), t.type(), t.shape().stream().mapToLong(e -> Extents.extent(e, dims)).toArray());
+    for (TensorDecl t : kernel.tensors()) {
+      add(t.name(), t.role(), t.type(), t.shape().stream().mapToLong(e -> Extents.extent(e, dims)).toArray(), t.range());
+    }
   }
 
   /** Adds a scratch buffer (e.g. the next value of a scan state). */
   void add(String name, TensorDecl.Role role, ElemType type, long[] extents) {
+    add(name, role, type, extents, java.util.Optional.empty());
+  }
+
+  private void add(String name, TensorDecl.Role role, ElemType type, long[] extents, java.util.Optional<TensorDecl.ValueRange> range) {
     long[] strides = new long[extents.length];
     long s = 1;
     for (int i = extents.length - 1; i >= 0; i--) {
       strides[i] = s;
       s *= extents[i];
     }
-    buffers.put(name, new Buffer(name, role, CType.of(type), extents, strides));
+    buffers.put(name, new Buffer(name, role, CType.of(type), extents, strides, range));
   }
 
   Buffer buffer(String name) {

@@ -35,7 +35,8 @@ final class Manifest {
       Layout.Buffer buf = buffers.get(b);
       sb.append("    {\"name\": ").append(str(buf.name())).append(", \"role\": ").append(str(role(buf.role())))
           .append(", \"dtype\": ").append(str(buf.type().numpy())).append(", \"shape\": ").append(longs(buf.extents()))
-          .append(", \"bytes\": ").append(buf.bytes()).append("}").append(b + 1 < buffers.size() ? "," : "").append("\n");
+          .append(", \"bytes\": ").append(buf.bytes())
+          .append(buf.range().map(r -> ", \"range\": [" + r.low() + ", " + r.high() + "]").orElse("")).append("}").append(b + 1 < buffers.size() ? "," : "").append("\n");
     }
     sb.append("  ],\n");
     sb.append("  \"launches\": [\n");
