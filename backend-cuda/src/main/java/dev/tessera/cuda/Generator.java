@@ -68,7 +68,9 @@ final class Generator {
     switch (op) {
       case Op.Compute c -> element(op, "compute_" + c.out(), c.indices());
       case Op.Contract c -> element(op, "contract_" + c.out(), c.indices());
-      case Op.Einsum e -> element(op, "einsum_" + e.contraction().out(), e.contraction().indices());
+      case Op.Einsum e -> {
+        if (!einsum(e.contraction())) element(op, "einsum_" + e.contraction().out(), e.contraction().indices());
+      }
       case Op.Normalize n -> element(op, "normalize_" + n.out(),
           n.indices().stream().filter(v -> !v.name().equals(n.axis())).toList());
       case Op.Scan s -> scan(s, "scan");
@@ -119,6 +121,20 @@ final class Generator {
       long grid = Math.max(1, Math.min(MAX_GRID, (c.total() + GENERIC_THREADS - 1) / GENERIC_THREADS));
       launches.add(new Launch(centry, "combine_" + out, grid, GENERIC_THREADS, 0, c.params()));
     }
+    return true;
+  }
+
+  /** A tiled GEMM or a warp-per-output GEMV where the contraction has that shape; false leaves it to the generic code. */
+  private boolean einsum(Op.Contract c) {
+    java.util.Optional<EinsumKernel> k = EinsumKernel.of(c, layout);
+    if (k.isEmpty()) return false;
+    String what = k.get().kind().name().toLowerCase(java.util.Locale.ROOT) + "_" + c.out();
+    String entry = Names.entry(kernel.name(), launches.size(), what);
+    signature(entry, EinsumKernel.THREADS, k.get().params());
+    k.get().body(w);
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, what, k.get().grid(), EinsumKernel.THREADS, 0, k.get().params()));
     return true;
   }
 
