@@ -307,6 +307,7 @@ final class FlashKernel {
       w.line("const float* qrow = Qs + (qr + (i >> 1) * 8) * " + (d + 8) + ";");
       w.line("const float* krow = Kt + (j * 8 + 2 * t4 + (i & 1)) * " + (d + 8) + ";");
       w.line("float acc = 0.0f;");
+      w.line("#pragma unroll 4  // fully unrolled, the 32 dot products of the tile spill registers at d = 128");
       w.line("for (int dd = 0; dd < " + d + "; ++dd) acc = fmaf(qrow[dd], krow[dd], acc);");
       w.line("s[j][i] = acc;");
       w.close("}");
@@ -402,6 +403,7 @@ final class FlashKernel {
     w.line("const float* prow = Pw + (g + (i >> 1) * 8) * " + ld + ";");
     w.line("const float* vcol = Vt + j * 8 + 2 * t4 + (i & 1);");
     w.line("float acc = 0.0f;");
+    w.line("#pragma unroll 4");
     w.line("for (int kx = 0; kx < " + bn + "; ++kx) acc = fmaf(prow[kx], vcol[kx * " + (e + 8) + "], acc);");
     w.line("o[j][i] += acc;");
     w.close("}");
