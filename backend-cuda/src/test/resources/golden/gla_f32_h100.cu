@@ -31,39 +31,25 @@ __device__ __forceinline__ float tsr_silu(float a) {
   return a * tsr_sigmoid(a);
 }
 
-extern "C" __global__ void __launch_bounds__(256) gla_k0_recurrent(float* __restrict__ S, const float* __restrict__ g, const float* __restrict__ K, const float* __restrict__ V, float* __restrict__ S_next, const float* __restrict__ Q, float* __restrict__ O) {
-  for (long long lin = (long long)threadIdx.x; lin < 16384LL; lin += (long long)blockDim.x) {
-    const long long i_b = (lin / 16384LL);
-    const long long i_h = (lin / 4096LL) % 4LL;
-    const long long i_d = (lin / 64LL) % 64LL;
-    const long long i_e = lin % 64LL;
-    S[(i_b) * 16384LL + (i_h) * 4096LL + (i_d) * 64LL + (i_e)] = (float)(0LL);
+extern "C" __global__ void __launch_bounds__(64) gla_k0_recurrent_O(const float* __restrict__ g, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ Q, float* __restrict__ O) {
+  const long long i_b = ((long long)blockIdx.x / 4LL) % 1LL;
+  const long long i_h = ((long long)blockIdx.x / 1LL) % 4LL;
+  const long long i_e = threadIdx.x;
+  if (i_e >= 64LL) return;  // no barriers below: idle threads may leave
+  float s[64];  // the state column S[.., :, e], in registers
+  #pragma unroll
+  for (int dd = 0; dd < 64; ++dd) {
+    s[dd] = (float)(0LL);
   }
-  __syncthreads();
   for (long long i_t = 0; i_t < 33LL; ++i_t) {
-    for (long long lin = (long long)threadIdx.x; lin < 16384LL; lin += (long long)blockDim.x) {
-      const long long i_b = (lin / 16384LL);
-      const long long i_h = (lin / 4096LL) % 4LL;
-      const long long i_d = (lin / 64LL) % 64LL;
-      const long long i_e = lin % 64LL;
-      S_next[(i_b) * 16384LL + (i_h) * 4096LL + (i_d) * 64LL + (i_e)] = ((expf(g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) * S[(i_b) * 16384LL + (i_h) * 4096LL + (i_d) * 64LL + (i_e)]) + (K[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * V[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)]));
+    float acc = 0.0f;
+    #pragma unroll
+    for (int dd = 0; dd < 64; ++dd) {
+      const long long i_d = dd;
+      s[dd] = ((expf(g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) * s[dd]) + (K[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * V[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)]));
+      acc += (Q[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * s[dd]);
     }
-    __syncthreads();
-    for (long long lin = threadIdx.x; lin < 16384LL; lin += blockDim.x) {
-      S[lin] = S_next[lin];
-    }
-    __syncthreads();
-    for (long long lin = (long long)threadIdx.x; lin < 256LL; lin += (long long)blockDim.x) {
-      const long long i_b = (lin / 256LL);
-      const long long i_h = (lin / 64LL) % 4LL;
-      const long long i_e = lin % 64LL;
-      float acc = 0.0f;
-      for (long long i_d = 0; i_d < 64LL; ++i_d) {
-        acc += (Q[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * S[(i_b) * 16384LL + (i_h) * 4096LL + (i_d) * 64LL + (i_e)]);
-      }
-      O[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)] = acc;
-    }
-    __syncthreads();
+    O[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)] = acc;
   }
 }
 

@@ -56,8 +56,8 @@ final class Generator {
 
   Generator run(String summary) {
     for (Op op : kernel.ops()) {
-      if (op instanceof Op.Scan s) new ScanKernel(layout, bodies).addScratch(s);
-      if (op instanceof Op.RecurrentAttention r) new ScanKernel(layout, bodies).addScratch(r.scan());
+      if (op instanceof Op.Scan s && RecurrentKernel.of(s, layout).isEmpty()) new ScanKernel(layout, bodies).addScratch(s);
+      if (op instanceof Op.RecurrentAttention r && RecurrentKernel.of(r.scan(), layout).isEmpty()) new ScanKernel(layout, bodies).addScratch(r.scan());
     }
     Prelude.write(w, kernel.name(), summary);
     for (Op op : kernel.ops()) emit(op);
@@ -73,8 +73,12 @@ final class Generator {
       }
       case Op.Normalize n -> element(op, "normalize_" + n.out(),
           n.indices().stream().filter(v -> !v.name().equals(n.axis())).toList());
-      case Op.Scan s -> scan(s, "scan");
-      case Op.RecurrentAttention r -> scan(r.scan(), "recurrent");
+      case Op.Scan s -> {
+        if (!recurrent(s)) scan(s, "scan");
+      }
+      case Op.RecurrentAttention r -> {
+        if (!recurrent(r.scan())) scan(r.scan(), "recurrent");
+      }
       case Op.ParallelAttention a -> {
         if (!flash(a)) a.pieces().forEach(this::emit);
       }
@@ -121,6 +125,20 @@ final class Generator {
       long grid = Math.max(1, Math.min(MAX_GRID, (c.total() + GENERIC_THREADS - 1) / GENERIC_THREADS));
       launches.add(new Launch(centry, "combine_" + out, grid, GENERIC_THREADS, 0, c.params()));
     }
+    return true;
+  }
+
+  /** The register recurrence where the scan has its shape; false leaves it to the one-block scan. */
+  private boolean recurrent(Op.Scan s) {
+    java.util.Optional<RecurrentKernel> k = RecurrentKernel.of(s, layout);
+    if (k.isEmpty()) return false;
+    String what = "recurrent_" + String.join("_", s.outputs());
+    String entry = Names.entry(kernel.name(), launches.size(), what);
+    signature(entry, k.get().threads(), k.get().params());
+    k.get().body(w);
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, what, k.get().grid(), k.get().threads(), 0, k.get().params()));
     return true;
   }
 

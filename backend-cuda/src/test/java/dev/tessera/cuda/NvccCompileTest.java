@@ -82,6 +82,32 @@ class NvccCompileTest {
     }
   }
 
+  /** A scan outside the register-recurrence shape (two states, an elementwise readout) takes the one-block path. */
+  @Test
+  void genericScanCompiles(@TempDir Path dir) throws Exception {
+    Optional<Path> nvcc = Nvcc.find();
+    Assumptions.assumeTrue(nvcc.isPresent(), "nvcc is not on PATH: the CUDA compile checks are skipped");
+    Zoo.Compiled c = Zoo.compile("running.attn", """
+        kernel running(X: f32[B, T]) -> (Y: f32[B, T])
+            defaults(B = 2, T = 33) {
+          scan t {
+            state C[b] = 0
+            state P[b] = 1
+            C[b] = C[b] + X[b, t]
+            P[b] = P[b] * 0.5 + X[b, t]
+            Y[b, t] = C[b] - P[b]
+          }
+        }
+        """);
+    CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), c.dims(), ElemType.F16);
+    assertTrue(a.manifest().contains("\"what\": \"scan\"") || a.manifest().contains("\"what\": \"recurrent\""), a.manifest());
+    Files.writeString(dir.resolve("running.cu"), a.source());
+    Nvcc.Result r = Nvcc.run(nvcc.get(), dir, List.of("-c", "-gencode", "arch=compute_80,code=sm_80", "-gencode", "arch=compute_90,code=sm_90",
+        "-Xptxas", "-v", "-o", "running.o", "running.cu"));
+    assertEquals(0, r.exitCode(), r.output());
+    for (PtxasReport.Entry e : PtxasReport.parse(r.output()).entries()) assertEquals(0, e.spillStores() + e.spillLoads(), e.toString());
+  }
+
   @Test
   void parsesPtxasOutput() {
     String out = """

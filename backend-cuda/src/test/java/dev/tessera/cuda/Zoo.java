@@ -37,7 +37,15 @@ final class Zoo {
   record Compiled(Module module, Kernel kernel, Map<String, Long> dims) {}
 
   static Compiled compile(Path file, Map<String, Long> given) throws Exception {
-    Module m = Pipeline.run(Frontend.compile(new Sources(), file).module());
+    return bind(Pipeline.run(Frontend.compile(new Sources(), file).module()), given);
+  }
+
+  /** A kernel written in the test itself. */
+  static Compiled compile(String name, String text) throws Exception {
+    return bind(Pipeline.run(Frontend.compile(new Sources(), name, text).module()), Map.of());
+  }
+
+  private static Compiled bind(Module m, Map<String, Long> given) {
     Kernel k = m.kernels().get(0);
     Map<String, Long> dims = new LinkedHashMap<>();
     for (Kernel.DimDefault d : k.defaults()) dims.put(d.dim(), d.value());
