@@ -59,7 +59,8 @@ public final class CudaBackend {
     Generator g = new Generator(module, k, layout, schedule, profile).run(summary);
     String storage = dtype == null ? storageOf(k) : dtype.text();
     String manifest = Manifest.json(k.name(), profile.name(), arch(profile), storage, bound, used(layout, g.launches()), g.launches());
-    return new CudaArtifacts(k.name(), arch(profile), g.source(), manifest, g.launches().size());
+    return new CudaArtifacts(k.name(), arch(profile), g.source(), manifest, g.launches().size(),
+        new CudaArtifacts.Limits(profile.name(), profile.maxRegistersPerThread(), profile.smemPerBlockBytes()));
   }
 
   /** Inputs and outputs, and the scratch buffers some launch uses (a fused template keeps its temporaries in registers). */

@@ -48,8 +48,15 @@ final class CudaCompile {
       throw RunCommand.error(RunErrors.OUTPUT, e.getMessage(), "");
     }
     String note = profile.name() + ", " + a.arch() + ", " + a.launches() + " launch" + (a.launches() == 1 ? "" : "es")
-        + (w.compiled() ? "; PTX and cubin by nvcc" : "; nvcc not found, so no PTX or cubin");
+        + (w.compiled() ? "; PTX and cubin by nvcc" + ptxas(w.ptxas()) : "; nvcc not found, so no PTX or cubin");
     return new Result(w.files(), note);
+  }
+
+  /** ptxas's figures in a few words: the most registers of any entry and the spilled bytes. */
+  private static String ptxas(dev.tessera.cuda.PtxasReport r) {
+    int regs = r.entries().stream().mapToInt(dev.tessera.cuda.PtxasReport.Entry::registers).max().orElse(0);
+    long spills = r.entries().stream().mapToLong(e -> e.spillStores() + e.spillLoads()).sum();
+    return ", at most " + regs + " registers per thread, " + spills + " bytes spilled";
   }
 
   private static GpuProfile gpu(String name, Path dir, PrintWriter err) throws ProfileException, CompileException {

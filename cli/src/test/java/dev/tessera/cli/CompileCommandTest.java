@@ -18,6 +18,8 @@ class CompileCommandTest {
     CliRun r = CliRun.of("compile", CliRun.example("attention", "mha_causal.attn"), "--target", "cuda", "--profile", "a100",
         "--dtype", "f16", "--dim", "M=33", "--dim", "N=77", "-o", out).assertOk();
     assertThat(r.out()).contains("kernel mha_causal -> cuda (a100, sm_80");
+    assertThat(r.out()).contains("0 bytes spilled");
+    assertThat(Files.readString(out.resolve("mha_causal.ptxas.json"))).contains("\"registers\": ");
     assertThat(Files.readString(out.resolve("mha_causal.cu"))).contains("extern \"C\" __global__");
     String manifest = Files.readString(out.resolve("mha_causal.manifest.json"));
     assertThat(manifest).contains("\"dims\": {\"B\": 1, \"H\": 4, \"M\": 33, \"D\": 64, \"N\": 77, \"E\": 64}");
