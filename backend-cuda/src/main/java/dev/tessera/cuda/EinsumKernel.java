@@ -194,7 +194,9 @@ final class EinsumKernel {
     names.put(k.name(), "i_kk");
     String load = new CudaExpr(layout, names, null).emit(r).asFloat();
     w.open("for (int e = tid; e < " + KSLICE * TILE + "; e += " + THREADS + ") {");
-    w.line("const int kk = e / " + TILE + ", rr = e % " + TILE + ";");
+    // Neighbouring threads take neighbouring elements of whichever index is the operand's last (unit-stride) subscript.
+    boolean kInner = r.indices().get(r.indices().size() - 1) instanceof Expr.Index x && x.name().equals(k.name());
+    w.line(kInner ? "const int kk = e % " + KSLICE + ", rr = e / " + KSLICE + ";" : "const int kk = e / " + TILE + ", rr = e % " + TILE + ";");
     w.line("const long long i_row = " + tile + " * " + TILE + "LL + rr;");
     w.line("const long long i_kk = k0 + kk;");
     w.line(dst + "[kk][rr] = (i_row < " + rows + "LL && i_kk < " + kx + "LL) ? " + load + " : 0.0f;");
