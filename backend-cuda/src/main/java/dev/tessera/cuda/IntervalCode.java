@@ -86,6 +86,8 @@ final class IntervalCode {
   }
 
   private String binary(Expr.Binary b) {
+    // Unknown results emit nothing for their operands, so no interval variable goes unused.
+    if (b.op() == Expr.BinOp.DIV || b.op() == Expr.BinOp.MOD) return "tsr_iv_any()";
     String l = emit(b.left());
     String r = emit(b.right());
     return switch (b.op()) {
@@ -101,7 +103,7 @@ final class IntervalCode {
       case NE -> "tsr_iv_not(tsr_iv_eq(" + l + ", " + r + "))";
       case AND -> "tsr_iv_and(" + l + ", " + r + ")";
       case OR -> "tsr_iv_or(" + l + ", " + r + ")";
-      case DIV, MOD -> "tsr_iv_any()";
+      case DIV, MOD -> throw new IllegalStateException("handled above");
     };
   }
 

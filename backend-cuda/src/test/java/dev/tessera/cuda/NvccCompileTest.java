@@ -108,6 +108,26 @@ class NvccCompileTest {
     for (PtxasReport.Entry e : PtxasReport.parse(r.output()).entries()) assertEquals(0, e.spillStores() + e.spillLoads(), e.toString());
   }
 
+  /** Masks the interval analysis cannot bound (modulo, a division, a tensor read over a range) still compile. */
+  @Test
+  void unboundedMasksCompile(@TempDir Path dir) throws Exception {
+    Optional<Path> nvcc = Nvcc.find();
+    Assumptions.assumeTrue(nvcc.isPresent(), "nvcc is not on PATH: the CUDA compile checks are skipped");
+    Zoo.Compiled c = Zoo.compile("oddmask.attn", """
+        kernel oddmask(Q: f32[B, H, M, D], K: f32[B, H, N, D], V: f32[B, H, N, E], w: f32[N]) -> (O: f32[B, H, M, E])
+            defaults(B = 1, H = 2, M = 77, N = 100, D = 64, E = 64) {
+          S[b, h, m, n] = rsqrt(D) * sum[d] Q[b, h, m, d] * K[b, h, n, d]
+          P[b, h, m, n] = softmax[n](S[b, h, m, n]) where (m + n) % 3 != 0 && w[n] / 2.0 > -1.0
+          O[b, h, m, e] = sum[n] P[b, h, m, n] * V[b, h, n, e]
+        }
+        """);
+    CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), c.dims(), ElemType.F16);
+    assertTrue(a.manifest().contains("flash_"), a.manifest());
+    Files.writeString(dir.resolve("oddmask.cu"), a.source());
+    Nvcc.Result r = Nvcc.run(nvcc.get(), dir, List.of("-c", "-gencode", "arch=compute_80,code=sm_80", "-o", "oddmask.o", "oddmask.cu"));
+    assertEquals(0, r.exitCode(), r.output());
+  }
+
   @Test
   void parsesPtxasOutput() {
     String out = """
