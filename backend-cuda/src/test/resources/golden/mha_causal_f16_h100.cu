@@ -104,6 +104,8 @@ extern "C" __global__ void __launch_bounds__(128, 1) mha_causal_k0_flash_split_O
   const long long i_b = (bpt / 4LL) % 1LL;
   const long long i_h = (bpt / 1LL) % 4LL;
   (void)bpt;
+  (void)i_b;
+  (void)i_h;
   for (int c = tid; c < 512; c += 128) {
     const int r = c / 8, k = c % 8;
     const long long row = m0 + r;

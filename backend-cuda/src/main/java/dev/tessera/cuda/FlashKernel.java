@@ -177,6 +177,10 @@ final class FlashKernel {
     }
     decl.forEach(w::line);
     w.line("(void)bpt;");
+    if (splits > 1) {
+      // The split kernel stores rows by block number, so a batch index no input reads would go unused.
+      for (IndexVar b : plan.batch()) w.line("(void)" + Names.index(b.name()) + ";");
+    }
     loadQ();
     classifier();
     accumulators(et);
