@@ -34,6 +34,7 @@ final class FlashKernel {
   private final long nExt;
   private final boolean mma;
   private final int splits;
+  private final FlashTiles tiles;
   private final Map<String, String> idx = new LinkedHashMap<>();
 
   FlashKernel(FlashPlan plan, Layout layout, CodeWriter w, Schedule s, int smCount) throws ScheduleException {
@@ -52,6 +53,7 @@ final class FlashKernel {
     this.nExt = layout.extent(plan.n().extent());
     this.mma = plan.type() != CType.F32;
     this.splits = splits(s.intKnob("splitKv", 0), smCount);
+    this.tiles = new FlashTiles(w, plan.type(), mma, d, e, bn);
   }
 
   /**
@@ -203,10 +205,10 @@ final class FlashKernel {
     w.line("const " + t + "* Kt = Ks + stage * " + (long) bn * (d + 8) + ";");
     w.line("const " + t + "* Vt = Vs + stage * " + (long) bn * (e + 8) + ";");
     w.line("const long long n0 = cur * " + bn + "LL;");
-    scores(nt);
+    tiles.scores(nt);
     elements(nt);
     step(nt, et);
-    accumulate(nt, et);
+    tiles.accumulate(nt, et);
     w.line("__syncthreads();  // every warp is done with this stage before it is refilled");
     w.line("cur = nxt;");
     w.line("cls = cls_next;");
@@ -288,36 +290,6 @@ final class FlashKernel {
     });
   }
 
-  private void scores(int nt) {
-    w.line("float s[" + nt + "][4];");
-    FlashStep.loop(w, "j", nt);
-    w.line("s[j][0] = 0.0f; s[j][1] = 0.0f; s[j][2] = 0.0f; s[j][3] = 0.0f;");
-    w.close("}");
-    if (mma) {
-      FlashStep.loop(w, "kk", (int) (d / 16));
-      w.line("const unsigned a0 = tsr_ld32(Qs + qr * " + (d + 8) + " + kk * 16 + 2 * t4);");
-      w.line("const unsigned a1 = tsr_ld32(Qs + (qr + 8) * " + (d + 8) + " + kk * 16 + 2 * t4);");
-      w.line("const unsigned a2 = tsr_ld32(Qs + qr * " + (d + 8) + " + kk * 16 + 2 * t4 + 8);");
-      w.line("const unsigned a3 = tsr_ld32(Qs + (qr + 8) * " + (d + 8) + " + kk * 16 + 2 * t4 + 8);");
-      FlashStep.loop(w, "j", nt);
-      w.line("const unsigned b0 = tsr_ld32(Kt + (j * 8 + g) * " + (d + 8) + " + kk * 16 + 2 * t4);");
-      w.line("const unsigned b1 = tsr_ld32(Kt + (j * 8 + g) * " + (d + 8) + " + kk * 16 + 2 * t4 + 8);");
-      w.line("tsr_mma(s[j], a0, a1, a2, a3, b0, b1);");
-      w.close("}");
-      w.close("}");
-    } else {
-      FlashStep.loop(w, "j", nt);
-      FlashStep.loop(w, "i", 4);
-      w.line("const float* qrow = Qs + (qr + (i >> 1) * 8) * " + (d + 8) + ";");
-      w.line("const float* krow = Kt + (j * 8 + 2 * t4 + (i & 1)) * " + (d + 8) + ";");
-      w.line("float acc = 0.0f;");
-      w.line("#pragma unroll 4  // fully unrolled, the 32 dot products of the tile spill registers at d = 128");
-      w.line("for (int dd = 0; dd < " + d + "; ++dd) acc = fmaf(qrow[dd], krow[dd], acc);");
-      w.line("s[j][i] = acc;");
-      w.close("}");
-      w.close("}");
-    }
-  }
 
   /** Modifiers and the mask per element; visibility bits per row. */
   private void elements(int nt) {
@@ -378,42 +350,6 @@ final class FlashKernel {
     }
   }
 
-  private void accumulate(int nt, int et) {
-    if (mma) {
-      FlashStep.loop(w, "kk", bn / 16);
-      w.line("const unsigned a0 = tsr_pack(s[2 * kk][0], s[2 * kk][1]);");
-      w.line("const unsigned a1 = tsr_pack(s[2 * kk][2], s[2 * kk][3]);");
-      w.line("const unsigned a2 = tsr_pack(s[2 * kk + 1][0], s[2 * kk + 1][1]);");
-      w.line("const unsigned a3 = tsr_pack(s[2 * kk + 1][2], s[2 * kk + 1][3]);");
-      FlashStep.loop(w, "j", et);
-      w.line("const " + plan.type().c() + "* vcol = Vt + (kk * 16 + 2 * t4) * " + (e + 8) + " + j * 8 + g;");
-      w.line("const unsigned b0 = tsr_pack2(vcol[0], vcol[" + (e + 8) + "]);");
-      w.line("const unsigned b1 = tsr_pack2(vcol[" + 8 * (e + 8) + "], vcol[" + 9 * (e + 8) + "]);");
-      w.line("tsr_mma(o[j], a0, a1, a2, a3, b0, b1);");
-      w.close("}");
-      w.close("}");
-      return;
-    }
-    long ld = bn + 4;
-    w.line("float* Pw = Ps + warp * " + 16 * ld + ";");
-    FlashStep.loop(w, "j", nt);
-    FlashStep.loop(w, "i", 4);
-    w.line("Pw[(g + (i >> 1) * 8) * " + ld + " + j * 8 + 2 * t4 + (i & 1)] = s[j][i];");
-    w.close("}");
-    w.close("}");
-    w.line("__syncwarp();");
-    FlashStep.loop(w, "j", et);
-    FlashStep.loop(w, "i", 4);
-    w.line("const float* prow = Pw + (g + (i >> 1) * 8) * " + ld + ";");
-    w.line("const float* vcol = Vt + j * 8 + 2 * t4 + (i & 1);");
-    w.line("float acc = 0.0f;");
-    w.line("#pragma unroll 4");
-    w.line("for (int kx = 0; kx < " + bn + "; ++kx) acc = fmaf(prow[kx], vcol[kx * " + (e + 8) + "], acc);");
-    w.line("o[j][i] += acc;");
-    w.close("}");
-    w.close("}");
-    w.line("__syncwarp();");
-  }
 
   private void epilogue(int et) {
     if (splits > 1) {
