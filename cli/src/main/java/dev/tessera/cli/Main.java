@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code tessera} command line: check, ir, run, tune, schedule, profiles and bench. */
 @Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
     description = "A kernel-generation compiler for attention and einsum workloads.",
-    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, TuneCommand.class, ScheduleCommand.class,
+    subcommands = {CheckCommand.class, IrCommand.class, RunCommand.class, CompileCommand.class, TuneCommand.class, ScheduleCommand.class,
         ProfilesCommand.class, BenchCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for a problem in the user's input (a diagnostic was printed). */

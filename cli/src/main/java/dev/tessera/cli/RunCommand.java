@@ -120,9 +120,6 @@ final class RunCommand implements Callable<Integer> {
         throw error(RunErrors.BAD_VALUE, "--target must be ref, cpu, cuda or mesh, not '" + target + "'", "");
       }
       if (target.equals("mesh")) return runMesh(module, kernel, compiled, out);
-      if (!target.equals("ref") && !target.equals("cpu")) {
-        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' is not available yet", "use --target ref or --target cpu");
-      }
       Schedule schedule = schedule();
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(dims), seed);
       Interpreter ref = new Interpreter(module, compiled.sourceMap());
@@ -132,6 +129,11 @@ final class RunCommand implements Callable<Integer> {
         Map<String, DenseTensor> outputs = ref.run(kernel, prepared.dims(), prepared.inputs());
         double ms = (System.nanoTime() - start) / 1e6;
         report = new Summary.Report(kernel, prepared.dims(), target, null, false, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
+      } else if (target.equals("cuda")) {
+        CudaRun.Result r = CudaRun.run(module, kernel, prepared, repeat);
+        double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), false, frontMillis, r.compileMillis(), r.firstMillis(),
+            r.medianMillis(), repeat, r.outputs(), err);
       } else {
         java.util.Optional<Schedule> tuned = scheduleText == null
             ? Tuned.lookup(kernel, prepared.dims(), spec.commandLine().getErr()) : java.util.Optional.empty();

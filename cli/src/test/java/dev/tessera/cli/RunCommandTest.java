@@ -653,13 +653,6 @@ class RunCommandTest {
 
   // ---- options ----
 
-  @ParameterizedTest
-  @ValueSource(strings = {"cuda"})
-  void targetsNotYetAvailableAreE410(String target) {
-    CliRun r = fails(RunErrors.UNAVAILABLE, concat(new Object[] {MHA, "--target", target}, (Object[]) SMALL));
-    assertThat(r.err()).contains(target);
-  }
-
   @Test
   void cpuTargetRunsChecksAndReports() throws IOException {
     CliRun r = run(concat(new Object[] {MHA, "--target", "cpu", "--repeat", "2"}, (Object[]) SMALL));

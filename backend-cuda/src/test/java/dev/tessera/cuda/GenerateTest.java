@@ -1,0 +1,56 @@
+package dev.tessera.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Generation of every zoo kernel: deterministic text, readable names, a manifest naming every launch. */
+class GenerateTest {
+  @Test
+  void everyZooFileGeneratesDeterministically() throws Exception {
+    for (Path f : Zoo.files()) {
+      Zoo.Compiled c = Zoo.compile(f, Map.of());
+      CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), c.dims(), null);
+      Zoo.Compiled again = Zoo.compile(f, Map.of());
+      CudaArtifacts b = CudaBackend.generate(again.module(), again.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), again.dims(), null);
+      assertEquals(a.source(), b.source(), f.toString());
+      assertEquals(a.manifest(), b.manifest(), f.toString());
+      assertTrue(a.launches() >= 1, f.toString());
+      assertFalse(java.util.regex.Pattern.compile("\\b(?!0x)[A-Za-z_]\\w*?[0-9a-f]{8,}\\b").matcher(a.source()).find(), f + ": a hash-like identifier in the source");
+      assertTrue(a.manifest().contains("\"entry\": \"" + c.kernel().name() + "_k0_"), f.toString());
+    }
+  }
+
+  @Test
+  void decodeSplitsTheKeysAndCombines() throws Exception {
+    Zoo.Compiled c = Zoo.compile(Zoo.root().resolve("attention/mha.attn"), Map.of("H", 32L, "M", 1L, "N", 8192L, "D", 128L, "E", 128L));
+    CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), c.dims(),
+        dev.tessera.ir.ElemType.F16);
+    assertEquals(2, a.launches());
+    assertTrue(a.manifest().contains("\"what\": \"flash_split_O\""), a.manifest());
+    assertTrue(a.manifest().contains("\"what\": \"combine_O\""), a.manifest());
+    assertTrue(a.manifest().contains("{\"name\": \"O_state\", \"role\": \"scratch\""), a.manifest());
+    CudaArtifacts one = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule().with("splitKv", 1), Zoo.profile("h100"),
+        c.dims(), dev.tessera.ir.ElemType.F16);
+    assertEquals(1, one.launches());
+  }
+
+  @Test
+  void attentionTemplatesFuseAndTheRestRunOpByOp() throws Exception {
+    for (String f : java.util.List.of("mha", "mha_causal", "gqa", "alibi", "softcap", "sliding_window", "block_sparse", "relu", "sigmoid",
+        "retnet_parallel")) {
+      Zoo.Compiled c = Zoo.compile(Zoo.root().resolve("attention/" + f + ".attn"), Map.of());
+      CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule().with("splitKv", 1), Zoo.profile("h100"),
+          c.dims(), null);
+      assertTrue(a.manifest().contains("\"what\": \"flash_"), f + ": " + a.manifest());
+      assertFalse(a.manifest().contains("\"role\": \"scratch\""), f + ": the fused kernel keeps scores in registers");
+    }
+    Zoo.Compiled mla = Zoo.compile(Zoo.root().resolve("attention/mla_decode.attn"), Map.of());
+    CudaArtifacts a = CudaBackend.generate(mla.module(), mla.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), mla.dims(), null);
+    assertFalse(a.manifest().contains("flash_"), "head dim 576 is beyond the fused kernel; it runs op by op");
+  }
+}
