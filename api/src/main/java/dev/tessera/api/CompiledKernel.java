@@ -16,7 +16,9 @@ import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.StorageTypes;
+import dev.tessera.runtime.mesh.MeshArtifacts;
 import dev.tessera.runtime.mesh.MeshRun;
+import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
@@ -150,7 +152,7 @@ public final class CompiledKernel {
         case REF -> reference(p);
         case CPU -> cpu(p);
         case MESH -> simulate(p).outputs();
-        case CUDA -> throw Errors.unavailable(Target.CUDA, "run " + name());
+        case CUDA -> cuda(p);
       };
     } catch (CompileException e) {
       throw Errors.of(e, parts.sources());
@@ -231,6 +233,18 @@ public final class CompiledKernel {
     return Collections.unmodifiableMap(result);
   }
 
+  private Map<String, Tensor> cuda(Inputs.Prepared p) {
+    var r = CudaTarget.run(parts.module(), parts.kernel(), p, CudaTarget.profile(parts.profile(), parts.profileDir()), parts.schedule());
+    Map<String, Tensor> result = new LinkedHashMap<>();
+    for (TensorDecl t : parts.kernel().outputs()) {
+      DenseTensor d = r.outputs().get(t.name());
+      double[] v = new double[d.data().length];
+      for (int i = 0; i < v.length; i++) v[i] = StorageTypes.round(t.type(), (float) d.data()[i]);
+      result.put(t.name(), Tensor.ofValues("f32", d.shape(), v));
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
   private Map<String, Tensor> cpu(Inputs.Prepared p) {
     Map<String, float[]> in = new LinkedHashMap<>();
     p.inputs().forEach((name, t) -> {
@@ -258,6 +272,9 @@ public final class CompiledKernel {
    *   <li>{@link Target#MESH}: {@code NAME.mesh}, the text form of every distinct mesh program the
    *       kernel runs, and {@code NAME.mesh.tsv}, one line per program run (op, algorithm, grid,
    *       program index, simulated cycles) — obtained by simulating the kernel on seeded inputs;
+   *   <li>{@link Target#CUDA}: {@code NAME.cu}, {@code NAME.manifest.json} (launches, grid, block,
+   *       shared memory, parameters) and, where {@code nvcc} is on the PATH, {@code NAME.ptx},
+   *       {@code NAME.cubin} and {@code NAME.ptxas.json} (registers, spills, shared memory);
    *   <li>{@link Target#REF}: nothing.
    * </ul>
    *
@@ -275,30 +292,50 @@ public final class CompiledKernel {
           Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), Map.of(), parts.dims(), 0);
           MeshRun.Result r = MeshTarget.run(parts.module(), parts.kernel(), p, MeshTarget.choice(parts.schedule().toString()),
               MeshTarget.profile(parts.profile()));
-          List<String> programs = new ArrayList<>();
-          StringBuilder table = new StringBuilder("op\talgorithm\tgrid\tprogram\tcycles\n");
-          for (MeshRun.Phase ph : r.phases()) {
-            String text = dev.tessera.mesh.MeshText.print(ph.kernel().program());
-            int i = programs.indexOf(text);
-            if (i < 0) {
-              programs.add(text);
-              i = programs.size() - 1;
-            }
-            table.append(ph.op()).append('\t').append(ph.algorithm()).append('\t').append(ph.grid()).append('\t').append(i).append('\t')
-                .append((long) ph.sim().cycles()).append('\n');
-          }
-          StringBuilder all = new StringBuilder();
-          for (int i = 0; i < programs.size(); i++) all.append("# program ").append(i).append('\n').append(programs.get(i));
-          written.add(write(dir.resolve(name() + ".mesh"), all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-          written.add(write(dir.resolve(name() + ".mesh.tsv"), table.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          written.addAll(inTemp(dir, tmp -> MeshArtifacts.write(name(), r, tmp)));
         }
-        case CUDA -> throw Errors.unavailable(Target.CUDA, "writeArtifacts " + name());
+        case CUDA -> {
+          Map<String, Long> bound = new DimBinder(parts.kernel(), parts.sourceMap()).bind(Map.of(), parts.dims());
+          GpuProfile gpu = CudaTarget.profile(parts.profile(), parts.profileDir());
+          written.addAll(inTemp(dir, tmp -> CudaTarget.write(parts.module(), parts.kernel(), bound, gpu, parts.schedule(), tmp)));
+        }
       }
       return List.copyOf(written);
     } catch (CompileException e) {
       throw Errors.of(e, parts.sources());
     } catch (ScheduleException e) {
       throw Errors.api(Errors.ILLEGAL_SCHEDULE, e.getMessage(), "");
+    }
+  }
+
+  /** What a writer puts in a fresh temporary directory. */
+  private interface Writer {
+    List<Path> write(Path tmp) throws java.io.IOException;
+  }
+
+  /** Runs {@code w} in a temporary directory beside {@code dir}, then moves its files into {@code dir}: a failure leaves nothing. */
+  private static List<Path> inTemp(Path dir, Writer w) {
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempDirectory(dir, ".tessera");
+      List<Path> placed = new ArrayList<>();
+      for (Path f : w.write(tmp)) {
+        Path dest = dir.resolve(f.getFileName().toString());
+        Files.move(f, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        placed.add(dest);
+      }
+      return placed;
+    } catch (java.io.IOException e) {
+      throw Errors.api(Errors.OUTPUT, "cannot write to " + dir + ": " + e.getMessage(), "");
+    } finally {
+      if (tmp != null) {
+        try (var s = Files.walk(tmp)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+          // Best effort: an empty leftover temporary directory is harmless.
+        }
+      }
     }
   }
 

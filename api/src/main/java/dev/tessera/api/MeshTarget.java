@@ -7,7 +7,7 @@ import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.mesh.MeshProfiles;
 import dev.tessera.runtime.mesh.MeshRun;
-import dev.tessera.runtime.mesh.MeshRunException;
+import dev.tessera.runtime.RunException;
 import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.profile.ProfileException;
 
@@ -21,7 +21,7 @@ final class MeshTarget {
   static MeshChoice choice(String scheduleText) {
     try {
       return MeshChoice.parse(scheduleText);
-    } catch (MeshRunException e) {
+    } catch (RunException e) {
       throw Errors.api(e.code, e.getMessage(), e.hint);
     }
   }
@@ -37,7 +37,7 @@ final class MeshTarget {
   static MeshRun.Result run(Module module, Kernel kernel, Inputs.Prepared p, MeshChoice choice, MeshProfile profile) {
     try {
       return MeshRun.runFitting(module, kernel, p.dims(), p.inputs(), choice.budget(profile), choice.grid(), choice.algorithm());
-    } catch (MeshRunException e) {
+    } catch (RunException e) {
       throw Errors.api(e.code, e.getMessage(), e.hint);
     }
   }

@@ -4,17 +4,18 @@ import java.util.Locale;
 
 /**
  * Where a kernel runs. {@link #REF} is the double-precision reference interpreter, {@link #CPU}
- * the generated JVM code, {@link #MESH} a wafer-scale mesh program run by Tessera's mesh simulator;
- * {@link #CUDA} is named so callers can ask for it, but this build does not run it and
- * {@link Tessera#compile()} answers with a {@link TargetUnavailableException}.
+ * the generated JVM code, {@link #CUDA} CUDA C for NVIDIA GPUs (run through the driver with JCuda
+ * where a GPU, its driver and nvcc exist; otherwise its artifacts can still be written), {@link #MESH}
+ * a wafer-scale mesh program run by Tessera's mesh simulator. Every target is available in this
+ * build; {@link TargetUnavailableException} remains for builds that leave one out.
  */
 public enum Target {
   /** The reference interpreter: exact semantics, double precision, slow. */
   REF(true),
   /** Generated JVM bytecode, vectorized when {@code jdk.incubator.vector} is present. */
   CPU(true),
-  /** NVIDIA GPUs through CUDA C++ (not in this build). */
-  CUDA(false),
+  /** NVIDIA GPUs through CUDA C (tensor cores for f16/bf16). */
+  CUDA(true),
   /** Wafer-scale mesh accelerators (Cerebras WSE class), run and timed by Tessera's mesh simulator. */
   MESH(true);
 

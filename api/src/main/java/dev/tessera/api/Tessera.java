@@ -76,7 +76,9 @@ public final class Tessera {
 
   /**
    * The hardware profile the cost model predicts for (default {@code host}, this machine); for
-   * {@link Target#MESH}, the mesh the simulator models ({@code wse2}, the default, or {@code wse3}).
+   * {@link Target#MESH}, the mesh the simulator models ({@code wse2}, the default, or {@code wse3}); for
+   * {@link Target#CUDA}, the GPU generated for ({@code a100}, the default, whose sm_80 PTX runs on
+   * every newer GPU; {@code h100}, {@code h200}, {@code rtx4090}).
    */
   public Tessera profile(String name) {
     this.profile = Objects.requireNonNull(name, "profile");
@@ -117,7 +119,7 @@ public final class Tessera {
    * Schedule knobs: for {@link Target#CPU} e.g. {@code cpu{blockM=32, threads=1}} (knobs not given
    * keep the backend's defaults); for {@link Target#MESH} e.g. {@code mesh{gridX=8, gridY=8,
    * algorithm=summa}} (without a grid, each run takes the smallest square whose programs fit the
-   * cores' SRAM).
+   * cores' SRAM); for {@link Target#CUDA} e.g. {@code cuda{blockM=64, blockN=64, splitKv=4}}.
    */
   public Tessera schedule(String text) {
     this.scheduleText = text;
@@ -128,7 +130,7 @@ public final class Tessera {
    * Parses, checks and lowers the source, picks the kernel, and for {@link Target#CPU} generates
    * and loads its code.
    *
-   * @throws TargetUnavailableException for {@link Target#CUDA} and {@link Target#MESH}
+   * @throws TargetUnavailableException for a target this build leaves out (none does today)
    * @throws TesseraException with positioned diagnostics for errors in the source or the options
    */
   public CompiledKernel compile() {
@@ -139,7 +141,7 @@ public final class Tessera {
    * Compiles every kernel the source defines, in definition order, with the same options; {@link
    * #kernel} is ignored, and dimensions fixed with {@link #dim} apply to the kernels that have them.
    *
-   * @throws TargetUnavailableException for {@link Target#CUDA} and {@link Target#MESH}
+   * @throws TargetUnavailableException for a target this build leaves out (none does today)
    * @throws TesseraException with positioned diagnostics for errors in the source or the options
    */
   public java.util.List<CompiledKernel> compileAll() {
@@ -161,6 +163,7 @@ public final class Tessera {
       Schedule schedule = switch (target) {
         case CPU -> schedule();
         case MESH -> MeshTarget.choice(scheduleText).schedule();
+        case CUDA -> CudaTarget.schedule(scheduleText);
         default -> null;
       };
       java.util.List<CompiledKernel> out = new java.util.ArrayList<>();

@@ -227,13 +227,45 @@ class ApiTest {
   }
 
   @Test
-  void cudaIsNotAvailableInThisBuild() {
-    TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
-        () -> Tessera.fromSource("gemm.attn", GEMM).target(Target.CUDA).compile());
-    assertThat(e.target()).isEqualTo(Target.CUDA);
-    assertThat(e.code()).isEqualTo("E410");
-    assertThat(e.getMessage()).contains("target 'cuda' is not available in this build");
-    assertThat(Target.CUDA.isAvailable()).isFalse();
+  void cudaWritesItsArtifactsAndRunsOnlyWhereAGpuIs(@TempDir Path dir) throws Exception {
+    assertThat(Target.CUDA.isAvailable()).isTrue();
+    Path file = ZOO.resolve("attention/mha_causal.attn");
+    CompiledKernel k = Tessera.fromFile(file).target(Target.CUDA).profile("h100").dtype("f16")
+        .dims(Map.of("B", 1L, "H", 2L, "M", 33L, "N", 77L, "D", 64L, "E", 64L)).compile();
+    assertThat(k.schedule().orElseThrow()).startsWith("cuda{");
+    List<Path> files = k.writeArtifacts(dir.resolve("out"));
+    List<String> names = files.stream().map(p -> p.getFileName().toString()).toList();
+    assertThat(names).containsAtLeast("mha_causal.cu", "mha_causal.manifest.json");
+    assertThat(java.nio.file.Files.readString(dir.resolve("out/mha_causal.cu"))).contains("mma.sync");
+    if (dev.tessera.cuda.Nvcc.find().isPresent()) assertThat(names).contains("mha_causal.ptx");
+    try (var left = java.nio.file.Files.list(dir.resolve("out"))) {
+      assertThat(left.filter(p -> p.getFileName().toString().startsWith(".tessera")).count()).isEqualTo(0);
+    }
+    TesseraException wrongProfile = assertThrows(TesseraException.class,
+        () -> Tessera.fromFile(file).target(Target.CUDA).profile("wse2").compile().writeArtifacts(dir));
+    assertThat(wrongProfile.getMessage()).contains("not a GPU");
+    boolean driver;
+    try (var l = dev.tessera.runtime.cuda.CudaLauncher.open()) {
+      driver = true;
+    } catch (dev.tessera.runtime.cuda.CudaLauncher.CudaUnavailable e) {
+      driver = false;
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(driver, "a CUDA driver is present: the no-driver error is not testable here");
+    Map<String, Object> in = Map.of("Q", random(2 * 33 * 64, 1), "K", random(2 * 77 * 64, 2), "V", random(2 * 77 * 64, 3));
+    TesseraException noGpu = assertThrows(TesseraException.class, () -> k.run(in));
+    assertThat(noGpu.code()).isEqualTo("E410");
+  }
+
+  @Test
+  void meshAndCpuArtifacts(@TempDir Path dir) throws Exception {
+    List<Path> cpu = Tessera.fromSource("gemm.attn", GEMM).compile().writeArtifacts(dir);
+    assertThat(cpu).containsExactly(dir.resolve("gemm.class"));
+    assertThat(java.nio.file.Files.readAllBytes(cpu.get(0))).isNotEmpty();
+    List<Path> mesh = Tessera.fromSource("gemm.attn", GEMM).target(Target.MESH).dims(Map.of("M", 16L, "K", 8L, "N", 12L)).compile()
+        .writeArtifacts(dir);
+    assertThat(mesh).containsExactly(dir.resolve("gemm.mesh"), dir.resolve("gemm.mesh.tsv"));
+    assertThat(java.nio.file.Files.readString(mesh.get(1))).startsWith("op\talgorithm\tgrid\tprogram\tcycles\n");
+    assertThat(Tessera.fromSource("gemm.attn", GEMM).target(Target.REF).compile().writeArtifacts(dir)).isEmpty();
   }
 
   @Test

@@ -10,7 +10,7 @@ import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.mesh.MeshProfiles;
 import dev.tessera.runtime.mesh.MeshRun;
-import dev.tessera.runtime.mesh.MeshRunException;
+import dev.tessera.runtime.RunException;
 import dev.tessera.scheduler.Knobs;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.profile.MeshProfile;
@@ -29,7 +29,7 @@ final class MeshTarget {
   static MeshChoice parse(String text) throws CompileException {
     try {
       return MeshChoice.parse(text);
-    } catch (MeshRunException e) {
+    } catch (RunException e) {
       throw RunCommand.error(e.code, e.getMessage(), e.hint);
     }
   }
@@ -56,7 +56,7 @@ final class MeshTarget {
     try {
       MeshRun.Result r = MeshRun.runFitting(module, kernel, prepared.dims(), prepared.inputs(), choice.budget(profile), choice.grid(), choice.algorithm());
       return new Outcome(r, choice.withGrid(r.phases().isEmpty() ? Math.max(1, choice.grid()) : r.phases().get(0).grid()), profile);
-    } catch (MeshRunException e) {
+    } catch (RunException e) {
       throw RunCommand.error(e.code, e.getMessage(), e.hint);
     }
   }

@@ -130,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
         double ms = (System.nanoTime() - start) / 1e6;
         report = new Summary.Report(kernel, prepared.dims(), target, null, false, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
       } else if (target.equals("cuda")) {
-        CudaRun.Result r = CudaRun.run(module, kernel, prepared, repeat);
+        dev.tessera.runtime.cuda.CudaRun.Result r = CudaRun.run(module, kernel, prepared, repeat);
         double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
         report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), false, frontMillis, r.compileMillis(), r.firstMillis(),
             r.medianMillis(), repeat, r.outputs(), err);

@@ -13,7 +13,7 @@ import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.mesh.Heatmap;
 import dev.tessera.runtime.mesh.MeshRun;
-import dev.tessera.runtime.mesh.MeshRunException;
+import dev.tessera.runtime.RunException;
 import dev.tessera.runtime.mesh.SimResult;
 import dev.tessera.scheduler.profile.MeshProfile;
 import java.io.IOException;
@@ -142,7 +142,7 @@ final class SimCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "cycles    %.0f = %.3f us at %d MHz (no numbers computed in this mode)%n", cycles, cycles / profile.clockMhz(), profile.clockMhz());
       out.flush();
       return 0;
-    } catch (MeshRunException e) {
+    } catch (RunException e) {
       throw RunCommand.error(e.code, e.getMessage(), e.hint);
     }
   }

@@ -1,5 +1,6 @@
 package dev.tessera.runtime.mesh;
 
+import dev.tessera.runtime.RunException;
 import dev.tessera.ir.Expr;
 import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.NormalizerDef;
@@ -25,19 +26,19 @@ final class AttentionLowering {
     this.run = run;
   }
 
-  private static MeshRunException unsupported(String what) {
-    return new MeshRunException(RunErrors.UNAVAILABLE, "the mesh target cannot run attention with " + what,
+  private static RunException unsupported(String what) {
+    return new RunException(RunErrors.UNAVAILABLE, "the mesh target cannot run attention with " + what,
         "the mesh runs scores Q·Kᵀ with plain indices, scalar modifiers, a normalizer with state and combine, and P·V; use --target cpu");
   }
 
   private record Operand(Expr.Read read, List<String> axes) {}
 
-  private static Operand operand(Expr e, String what) throws MeshRunException {
+  private static Operand operand(Expr e, String what) throws RunException {
     if (!(e instanceof Expr.Read r) || Views.plainIndices(r) == null) throw unsupported(what + " that is not a plain tensor read");
     return new Operand(r, Views.plainIndices(r));
   }
 
-  void run(Op.ParallelAttention a) throws MeshRunException {
+  void run(Op.ParallelAttention a) throws RunException {
     Op.Contract score = a.score();
     if (!(score.body() instanceof Expr.Binary b) || b.op() != Expr.BinOp.MUL || score.reduce().size() != 1) {
       throw unsupported("a score that is not a single-index dot product");
@@ -110,7 +111,7 @@ final class AttentionLowering {
   }
 
   /** A modifier {@code out = c · prev} (either order) with c constant once dimensions are bound. */
-  private double scalarFactor(Op.Compute mod, String prev) throws MeshRunException {
+  private double scalarFactor(Op.Compute mod, String prev) throws RunException {
     if (mod.mask().isEmpty() && mod.body() instanceof Expr.Binary b && b.op() == Expr.BinOp.MUL) {
       if (ScalarEval.isConstant(b.left()) && isRead(b.right(), prev)) return ScalarEval.eval(b.left(), run.dims(), Map.of());
       if (ScalarEval.isConstant(b.right()) && isRead(b.left(), prev)) return ScalarEval.eval(b.right(), run.dims(), Map.of());
@@ -124,7 +125,7 @@ final class AttentionLowering {
 
   /** The mask as a 0/1 matrix for one batch tuple; all ones without a mask. */
   private MeshExec.Matrix mask(Op.Normalize norm, Map<String, Integer> bv, List<String> batchNames, int rows, int cols, String out)
-      throws MeshRunException {
+      throws RunException {
     float[] data = new float[rows * cols];
     Map<String, Long> idx = new HashMap<>();
     List<String> names = norm.indices().stream().map(IndexVar::name).toList();
@@ -138,7 +139,7 @@ final class AttentionLowering {
         try {
           data[i * cols + j] = norm.mask().isEmpty() || ScalarEval.eval(norm.mask().get(), run.dims(), idx, this::read) != 0 ? 1f : 0f;
         } catch (IndexOutOfBoundsException e) {
-          throw new MeshRunException(RunErrors.OUT_OF_BOUNDS, "while computing " + out + "'s mask: " + e.getMessage(),
+          throw new RunException(RunErrors.OUT_OF_BOUNDS, "while computing " + out + "'s mask: " + e.getMessage(),
               "check the index arithmetic against the dimensions bound for this run");
         }
       }

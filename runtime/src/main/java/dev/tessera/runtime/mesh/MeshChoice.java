@@ -1,5 +1,6 @@
 package dev.tessera.runtime.mesh;
 
+import dev.tessera.runtime.RunException;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.scheduler.Knobs;
 import dev.tessera.scheduler.Schedule;
@@ -33,9 +34,9 @@ public record MeshChoice(int grid, String algorithm, int colours) {
   /**
    * Reads {@code mesh{gridX=…, gridY=…, algorithm=…, colours=…}}; {@code null} is {@link #DEFAULT}.
    *
-   * @throws MeshRunException E412 naming what is wrong
+   * @throws RunException E412 naming what is wrong
    */
-  public static MeshChoice parse(String text) throws MeshRunException {
+  public static MeshChoice parse(String text) throws RunException {
     if (text == null) return DEFAULT;
     Schedule s;
     try {
@@ -59,7 +60,7 @@ public record MeshChoice(int grid, String algorithm, int colours) {
     return new MeshChoice(Math.max(gx, gy), alg, intKnob(s, Knobs.COLOURS));
   }
 
-  private static int intKnob(Schedule s, String knob) throws MeshRunException {
+  private static int intKnob(Schedule s, String knob) throws RunException {
     String v = s.get(knob).orElse("0");
     try {
       int n = Integer.parseInt(v);
@@ -70,7 +71,7 @@ public record MeshChoice(int grid, String algorithm, int colours) {
     }
   }
 
-  private static MeshRunException illegal(String message, String hint) {
-    return new MeshRunException(RunErrors.ILLEGAL_SCHEDULE, message, hint);
+  private static RunException illegal(String message, String hint) {
+    return new RunException(RunErrors.ILLEGAL_SCHEDULE, message, hint);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.runtime.mesh;
 
+import dev.tessera.runtime.RunException;
 import dev.tessera.ir.Expr;
 import dev.tessera.ir.Extents;
 import dev.tessera.ir.IndexVar;
@@ -71,23 +72,23 @@ public final class MeshRun {
    * a larger grid: any other broken limit is reported at once.
    */
   public static Result runFitting(Module module, Kernel kernel, Map<String, Long> dims, Map<String, DenseTensor> inputs,
-      MeshProfile profile, int grid, String algorithm) throws MeshRunException {
+      MeshProfile profile, int grid, String algorithm) throws RunException {
     List<Integer> grids = grid > 0 ? List.of(grid) : DEFAULT_GRIDS;
-    MeshRunException last = null;
+    RunException last = null;
     for (int g : grids) {
       try {
         return run(module, kernel, dims, inputs, profile, g, algorithm);
-      } catch (MeshRunException e) {
+      } catch (RunException e) {
         if (!e.code.equals(RunErrors.ILLEGAL_SCHEDULE) || !e.getMessage().contains("SRAM")) throw e;
         last = e;
       }
     }
-    throw grid > 0 ? last : new MeshRunException(last.code, last.getMessage(), "no grid up to 64x64 fits; use smaller dimensions");
+    throw grid > 0 ? last : new RunException(last.code, last.getMessage(), "no grid up to 64x64 fits; use smaller dimensions");
   }
 
   /** Runs {@code kernel} (after the pass pipeline) on a {@code grid}×{@code grid} core square with {@code algorithm} for GEMMs. */
   public static Result run(Module module, Kernel kernel, Map<String, Long> dims, Map<String, DenseTensor> inputs, MeshProfile profile,
-      int grid, String algorithm) throws MeshRunException {
+      int grid, String algorithm) throws RunException {
     MeshRun r = new MeshRun(module, kernel, dims, profile, grid, algorithm);
     r.tensors.putAll(inputs);
     for (TensorDecl t : kernel.tensors()) {
@@ -99,12 +100,12 @@ public final class MeshRun {
     return new Result(outs, r.phases);
   }
 
-  private static MeshRunException unsupported(String what) {
-    return new MeshRunException(RunErrors.UNAVAILABLE, "the mesh target cannot run " + what,
+  private static RunException unsupported(String what) {
+    return new RunException(RunErrors.UNAVAILABLE, "the mesh target cannot run " + what,
         "the mesh runs GEMM/GEMV contractions, element-wise maps and softmax-style attention; use --target cpu for this kernel");
   }
 
-  private void op(Op op) throws MeshRunException {
+  private void op(Op op) throws RunException {
     switch (op) {
       case Op.Einsum e -> contraction(e.contraction());
       case Op.Contract c -> contraction(c);
@@ -124,14 +125,14 @@ public final class MeshRun {
 
   /** Runs {@code k} in the event simulator after the limits check, records it as a phase. */
   MeshExec.Run simulate(String op, MeshKernel k, Map<String, MeshExec.Matrix> in, Map<String, int[]> outShapes, NormalizerDef norm)
-      throws MeshRunException {
+      throws RunException {
     try {
       MeshLimits.check(k.program(), profile);
     } catch (MeshLimitException e) {
       String hint = e.getMessage().contains(" colours")
           ? "this program needs more routing colours; raise the schedule's colours knob or leave it out"
           : "spread the work over more cores, e.g. --schedule 'mesh{gridX=" + grid * 2 + ", gridY=" + grid * 2 + ", algorithm=meshgemm}'";
-      throw new MeshRunException(RunErrors.ILLEGAL_SCHEDULE, e.getMessage() + " (" + op + " on " + grid + "x" + grid + " cores)", hint);
+      throw new RunException(RunErrors.ILLEGAL_SCHEDULE, e.getMessage() + " (" + op + " on " + grid + "x" + grid + " cores)", hint);
     }
     MeshExec.Run run = MeshExec.run(k, params, in, outShapes, norm);
     phases.add(new Phase(op, k.shape().algorithm(), grid, run.sim(), k));
@@ -143,7 +144,7 @@ public final class MeshRun {
    * tuple) from the kernels' shapes alone, without data or per-core state, for any grid the profile has.
    */
   public static double analytic(Kernel kernel, Map<String, Long> dims, MeshProfile profile, int grid, String algorithm)
-      throws MeshRunException {
+      throws RunException {
     MeshRun r = new MeshRun(null, kernel, dims, profile, grid, algorithm);
     Analytic model = new Analytic(r.params);
     double total = 0;
@@ -151,7 +152,7 @@ public final class MeshRun {
       Op.Contract c = switch (op) {
         case Op.Einsum e -> e.contraction();
         case Op.Contract x -> x;
-        default -> throw new MeshRunException(RunErrors.UNAVAILABLE, "the analytic mode covers GEMM and GEMV contractions, not " + op.outputs(),
+        default -> throw new RunException(RunErrors.UNAVAILABLE, "the analytic mode covers GEMM and GEMV contractions, not " + op.outputs(),
             "use --mode event");
       };
       Product p = r.classify(c);
@@ -168,7 +169,7 @@ public final class MeshRun {
   private record Product(Expr.Read ra, Expr.Read rb, List<String> ia, List<String> ib, List<String> out, List<String> red, List<String> batch,
       List<String> mi, List<String> ni, Map<String, Integer> ext, int m, int k, int n) {}
 
-  private Product classify(Op.Contract c) throws MeshRunException {
+  private Product classify(Op.Contract c) throws RunException {
     if (c.kind() != ReduceKind.SUM || !(c.body() instanceof Expr.Binary b) || b.op() != Expr.BinOp.MUL
         || !(b.left() instanceof Expr.Read ra) || !(b.right() instanceof Expr.Read rb)) {
       throw unsupported(c.out() + ": only a sum of a product of two tensors maps onto MeshGEMM/MeshGEMV");
@@ -190,7 +191,7 @@ public final class MeshRun {
   }
 
   /** One product per batch tuple: gather 2-D operands, run GEMM or GEMV, scatter back. */
-  private void contraction(Op.Contract c) throws MeshRunException {
+  private void contraction(Op.Contract c) throws RunException {
     Product q = classify(c);
     List<String> ia = q.ia();
     List<String> ib = q.ib();
@@ -235,7 +236,7 @@ public final class MeshRun {
     return new MeshExec.Matrix(m.cols(), m.rows(), d);
   }
 
-  private void elementwise(Op.Compute c) throws MeshRunException {
+  private void elementwise(Op.Compute c) throws RunException {
     if (c.mask().isPresent()) throw unsupported(c.out() + ": a masked element-wise map");
     List<String> idx = c.indices().stream().map(IndexVar::name).toList();
     List<String> reads = new ArrayList<>();
@@ -254,7 +255,7 @@ public final class MeshRun {
     Views.scatter(r.outputs().get("out"), tensors.get(c.out()), idx, List.of(), idx, Map.of(), ext);
   }
 
-  private static void collectReads(Expr e, List<String> idx, List<String> reads, String out) throws MeshRunException {
+  private static void collectReads(Expr e, List<String> idx, List<String> reads, String out) throws RunException {
     switch (e) {
       case Expr.Read r -> {
         if (!idx.equals(Views.plainIndices(r))) throw unsupported(out + ": element-wise reads must use the output's own indices, in order");

@@ -1,5 +1,6 @@
 package dev.tessera.runtime.mesh;
 
+import dev.tessera.runtime.RunException;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,7 +89,7 @@ class MeshRunTest {
 
   @Test
   void sramOverflowNamesTheCore() throws Exception {
-    MeshRunException e = assertThrows(MeshRunException.class,
+    RunException e = assertThrows(RunException.class,
         () -> check("einsum/gemm.attn", Map.of("M", 512L, "K", 512L, "N", 512L), 2, "meshgemm"));
     assertThat(e.code).isEqualTo(RunErrors.ILLEGAL_SCHEDULE);
     assertThat(e.getMessage()).contains("core (0,0)");
@@ -97,7 +98,7 @@ class MeshRunTest {
 
   @Test
   void recurrentKernelsAreRefused() throws Exception {
-    MeshRunException e = assertThrows(MeshRunException.class, () -> check("attention/retnet_recurrent.attn", Map.of(), 2, "meshgemm"));
+    RunException e = assertThrows(RunException.class, () -> check("attention/retnet_recurrent.attn", Map.of(), 2, "meshgemm"));
     assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
   }
 }
