@@ -52,7 +52,11 @@ public final class CompileMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project.build.directory}/tessera-stamps")
   File stampDirectory;
 
-  /** The targets: {@code cpu} (the default) or {@code ref}; {@code cuda} and {@code mesh} are not in this build. */
+  /**
+   * The targets: {@code cpu} (the default) or {@code ref} for the facades; {@code cuda} adds each
+   * kernel's {@code .cu}, launch manifest and (where nvcc exists) PTX/cubin, {@code mesh} its mesh
+   * programs, as resources under {@code tessera/SOURCE/TARGET/}.
+   */
   @Parameter(property = "tessera.targets", defaultValue = "cpu")
   List<String> targets;
 
@@ -167,6 +171,19 @@ public final class CompileMojo extends AbstractMojo {
         written.add(writeIfChanged(out.resolve(fqcn.replace('.', '/') + ".java"), code));
         getLog().info("tessera: " + rel + ": kernel " + k.name() + " -> " + fqcn);
       }
+      for (Target t : o.artifacts()) {
+        Path dir = res.resolve("tessera/" + rel.substring(0, rel.length() - ".attn".length()) + "/" + t.text());
+        try {
+          for (CompiledKernel k : o.builder(Tessera.fromFile(file)).target(t).compileAll()) {
+            List<Path> made = k.writeArtifacts(dir);
+            written.addAll(made);
+            getLog().info("tessera: " + rel + ": kernel " + k.name() + " -> " + t.text() + ": "
+                + String.join(", ", made.stream().map(f -> f.getFileName().toString()).toList()));
+          }
+        } catch (TesseraException e) {
+          errors.add(e.getMessage());
+        }
+      }
       stamps.write(rel, hash, kernels.size(), kernelDims, written);
       compiled++;
     }
@@ -210,7 +227,7 @@ public final class CompileMojo extends AbstractMojo {
   }
 
   /** The checked options. */
-  record Options(Target target, String profile, String dtype, Map<String, Long> dims, String packageName) {
+  record Options(Target target, List<Target> artifacts, String profile, String dtype, Map<String, Long> dims, String packageName) {
     static Options check(List<String> targets, String profile, String dtype, Map<String, String> dims, String packageName)
         throws MojoFailureException {
       List<Target> ts = new ArrayList<>();
@@ -224,9 +241,10 @@ public final class CompileMojo extends AbstractMojo {
         if (!target.isAvailable()) {
           throw new MojoFailureException("tessera: <targets>: target '" + target.text() + "' is not available in this build of tessera-maven-plugin; use cpu or ref");
         }
-        ts.add(target);
+        if (!ts.contains(target)) ts.add(target);
       }
       Target facade = ts.contains(Target.CPU) ? Target.CPU : Target.REF;
+      List<Target> artifacts = ts.stream().filter(t -> t == Target.CUDA || t == Target.MESH).toList();
       if (dtype != null && !dtype.isBlank() && !List.of("f32", "f16", "bf16").contains(dtype.trim())) {
         throw new MojoFailureException("tessera: <dtype>: must be f32, f16 or bf16, not '" + dtype + "'");
       }
@@ -248,7 +266,7 @@ public final class CompileMojo extends AbstractMojo {
           d.put(e.getKey(), v);
         }
       }
-      return new Options(facade, profile.trim(), dtype == null || dtype.isBlank() ? null : dtype.trim(), d, packageName);
+      return new Options(facade, artifacts, profile.trim(), dtype == null || dtype.isBlank() ? null : dtype.trim(), d, packageName);
     }
 
     Tessera builder(Tessera t) {
@@ -258,7 +276,7 @@ public final class CompileMojo extends AbstractMojo {
 
     /** Everything that shapes the output, in a fixed order. */
     String fingerprint() {
-      return "target=" + target.text() + "|profile=" + profile + "|dtype=" + dtype + "|dims=" + dims + "|package=" + packageName;
+      return "target=" + target.text() + "|artifacts=" + artifacts + "|profile=" + profile + "|dtype=" + dtype + "|dims=" + dims + "|package=" + packageName;
     }
   }
 }

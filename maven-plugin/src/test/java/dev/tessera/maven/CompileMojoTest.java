@@ -108,13 +108,27 @@ class CompileMojoTest {
   }
 
   @Test
-  void cudaAndMeshAreBuildErrorsNamingTheOption() {
-    for (String t : List.of("cuda", "mesh")) {
-      CompileMojo m = mojo();
-      m.targets = List.of("cpu", t);
-      MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
-      assertThat(e.getMessage()).isEqualTo("tessera: <targets>: target '" + t + "' is not available in this build of tessera-maven-plugin; use cpu or ref");
-    }
+  void cudaAndMeshWriteTheirArtifactsAsResources() throws Exception {
+    CompileMojo m = mojo();
+    m.targets = List.of("cpu", "cuda", "mesh");
+    m.dims = Map.of("M", "16", "K", "8", "N", "12");
+    m.execute();
+    Path res = tmp.resolve("target/generated-resources/tessera/tessera/einsum/gemm");
+    assertThat(Files.readString(res.resolve("cuda/gemm.cu"))).contains("__global__");
+    assertThat(Files.readString(res.resolve("cuda/gemm.manifest.json"))).contains("\"launches\"");
+    if (dev.tessera.cuda.Nvcc.find().isPresent()) assertThat(Files.exists(res.resolve("cuda/gemm.ptx"))).isTrue();
+    assertThat(Files.readString(res.resolve("mesh/gemm.mesh"))).startsWith("# program 0\n");
+    assertThat(Files.exists(res.resolve("mesh/gemm.mesh.tsv"))).isTrue();
+    assertThat(Files.exists(facade())).isTrue();
+    assertThat(log).contains("info tessera: einsum/gemm.attn: kernel gemm -> mesh: gemm.mesh, gemm.mesh.tsv");
+
+    Files.delete(tmp.resolve("src/main/tessera/einsum/gemm.attn"));
+    m.execute();
+    assertThat(Files.exists(res.resolve("cuda/gemm.cu"))).isFalse();
+  }
+
+  @Test
+  void unknownTargetsAreBuildErrorsNamingTheOption() {
     CompileMojo m = mojo();
     m.targets = List.of("tpu");
     assertThat(assertThrows(MojoFailureException.class, m::execute).getMessage()).contains("<targets>: unknown target 'tpu'");
