@@ -7,9 +7,9 @@ import java.util.concurrent.RecursiveAction;
 
 /**
  * Runs a {@link GemmSpec}: the output is cut into blockM × blockN tiles (per batch entry), and
- * contiguous ranges of tiles go to the workers; each tile is one micro-kernel call over the whole k.
- * Tiles of one batch entry are visited with n outermost so consecutive tiles of a worker share their
- * B panel.
+ * contiguous ranges of tiles go to the workers. Tiles are numbered with m fastest, so the tiles of a
+ * range that share a B panel are consecutive and run as one micro-kernel call over the whole k (B is
+ * packed once per such run): blockM sets the grain of the work split, blockN the panel width.
  */
 final class GemmExecutor {
   private final ForkJoinPool pool;
@@ -44,10 +44,14 @@ final class GemmExecutor {
     for (int e : batch) batches *= e;
     long tiles = batches * mTiles * nTiles;
     Range whole = (lo, hi) -> {
-      for (long t = lo; t < hi; t++) {
+      // Consecutive tiles of a range that share their B panel (same batch entry and n tile) go to
+      // the micro-kernel as one call over all their rows, so the panel is packed once per run of tiles.
+      long t = lo;
+      while (t < hi) {
         int mi = (int) (t % mTiles);
         int ni = (int) (t / mTiles % nTiles);
         long bi = t / mTiles / nTiles;
+        int run = (int) Math.min(hi - t, mTiles - mi);
         int aOff = 0;
         int bOff = 0;
         int cOff = 0;
@@ -61,7 +65,7 @@ final class GemmExecutor {
         }
         int m0 = mi * bm;
         int n0 = ni * bn;
-        int rows = Math.min(bm, m - m0);
+        int rows = Math.min(run * bm, m - m0);
         int cols = Math.min(bn, n - n0);
         float[] cArr = ts.t()[c];
         if (g.bTransposed()) {
@@ -69,6 +73,7 @@ final class GemmExecutor {
         } else {
           mm.ab(ts.t()[a], aOff + m0 * lda, lda, ts.t()[b], bOff + n0, ldb, cArr, cOff + m0 * ldc + n0, ldc, rows, cols, k, false);
         }
+        t += run;
       }
     };
     int parts = (int) Math.min(tiles, threads == 1 ? 1 : threads * 4L);

@@ -133,13 +133,18 @@ public final class CpuCostModel implements CostModel {
       case CONTRACTION -> {
         int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
         int bn = (int) Math.min(s.intKnob(BLOCK_N, 64), k.n());
-        double tiles = k.batch() * Math.ceil((double) k.m() / bm) * Math.ceil((double) k.n() / bn);
+        double mTiles = Math.ceil((double) k.m() / bm);
+        double tiles = k.batch() * mTiles * Math.ceil((double) k.n() / bn);
+        // The executor hands each worker a range of tiles (m fastest) and runs the tiles of a range
+        // that share a B panel as one call: that many rows reuse one packed panel.
+        double parts = threads == 1 ? 1 : Math.min(tiles, 4.0 * threads);
+        double rows = Math.min(k.m(), bm * Math.max(1, Math.min(mTiles, Math.floor(tiles / parts))));
         double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
-        // Per tile: the A panel (bm×k), the packed B panel (k×bn) and the C tile, in f32.
-        double bytes = 4.0 * ((double) bm * k.d() + (double) k.d() * bn + (double) bm * bn);
-        // Operand loads per FLOP of the register tile, plus the B repacking (k·bn per tile, over 2·bm·bn·k FLOPs).
-        double loads = 16.0 / bm + 16.0 / bn + 0.5 / bm;
-        yield new Work(flops, loads, bytes, 0, tiles, (long) tiles);
+        // Per call: the A rows (rows×k), the packed B panel (k×bn) and the C block, in f32.
+        double bytes = 4.0 * (rows * k.d() + (double) k.d() * bn + rows * bn);
+        // Operand loads per FLOP of the register tile, plus the B repacking (k·bn per call, over 2·rows·bn·k FLOPs).
+        double loads = 16.0 / rows + 16.0 / bn + 0.5 / rows;
+        yield new Work(flops, loads, bytes, 0, tiles, (long) parts);
       }
     };
   }
