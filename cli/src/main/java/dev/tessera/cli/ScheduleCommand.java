@@ -17,11 +17,13 @@ import dev.tessera.scheduler.Scheduler;
 import dev.tessera.scheduler.cost.Calibration;
 import dev.tessera.scheduler.cost.CpuCostModel;
 import dev.tessera.scheduler.cost.GpuCostModel;
+import dev.tessera.scheduler.cost.MeshCostModel;
 import dev.tessera.scheduler.cost.KernelInfo;
 import dev.tessera.scheduler.cost.Prediction;
 import dev.tessera.scheduler.profile.CpuProfile;
 import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.HardwareProfile;
+import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.profile.Host;
 import dev.tessera.scheduler.profile.ProfileException;
 import dev.tessera.scheduler.profile.Profiles;
@@ -49,10 +51,10 @@ final class ScheduleCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
   Path file;
 
-  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE})")
+  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "cpu, cuda or mesh (default: ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--profile", paramLabel = "NAME", description = "the hardware profile (default: host for cpu, h100 for cuda)")
+  @Option(names = "--profile", paramLabel = "NAME", description = "the hardware profile (default: host for cpu, h100 for cuda, wse2 for mesh)")
   String profileName;
 
   @Option(names = "--dtype", paramLabel = "T", defaultValue = "f16", description = "cuda: the storage type of the floating-point tensors, f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
@@ -79,8 +81,8 @@ final class ScheduleCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      if (!target.equals("cpu") && !target.equals("cuda")) {
-        throw error(RunErrors.UNAVAILABLE, "target '" + target + "' has no cost model yet", "use --target cpu or --target cuda");
+      if (!List.of("cpu", "cuda", "mesh").contains(target)) {
+        throw error(RunErrors.BAD_VALUE, "--target must be cpu, cuda or mesh, not '" + target + "'", "");
       }
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
@@ -89,6 +91,7 @@ final class ScheduleCommand implements Callable<Integer> {
       KernelInfo info = KernelInfos.of(kernel, bound).orElseThrow(() -> error(RunErrors.UNAVAILABLE,
           "kernel " + kernel.name() + " has no attention or contraction template to schedule", ""));
       if (target.equals("cuda")) return cuda(out, err, kernel, info);
+      if (target.equals("mesh")) return mesh(out, err, kernel, info);
       CpuProfile profile = cpuProfile(err);
       Optional<double[]> weights = Calibration.read(Calibration.file(Host.defaultCacheDir(), profile.name()), CpuCostModel.TERMS);
       CpuCostModel model = weights.map(CpuCostModel::new).orElseGet(CpuCostModel::new);
@@ -137,6 +140,29 @@ final class ScheduleCommand implements Callable<Integer> {
         pick.schedule(), ms(pick.prediction().seconds()), flops(info) / pick.prediction().seconds() / 1e12, model.occupancy(info, pick.schedule(), p),
         pick.prediction().trafficBytes() / 1e6, pick.prediction().boundRatio(), pick.prediction().lowerBoundBytes() / 1e6);
     if (explain) table(out, ranked, GpuCostModel.TERMS, "terms in ms; io/bound: HBM+L2 traffic over the attention I/O lower bound, M = shared memory per SM.");
+    out.flush();
+    return 0;
+  }
+
+  private int mesh(PrintWriter out, PrintWriter err, Kernel kernel, KernelInfo info) throws ProfileException, CompileException, ScheduleException {
+    HardwareProfile hp = profile(err, "wse2");
+    if (!(hp instanceof MeshProfile p)) {
+      throw error(RunErrors.BAD_VALUE, "profile " + hp.name() + " is a " + hp.kind() + " profile; --target mesh needs a mesh profile", "try --profile wse2");
+    }
+    if (info.kind() != KernelInfo.Kind.CONTRACTION) {
+      throw error(RunErrors.UNAVAILABLE, "the mesh cost model ranks contractions (GEMM, GEMV); " + kernel.name() + " is " + info.kind().name().toLowerCase(Locale.ROOT)
+          + " attention", "measure attention schedules with 'tessera sim'");
+    }
+    List<Scheduler.Ranked> ranked = Scheduler.rank(info, p, new MeshCostModel(), Scheduler.enumerateMesh(info, p));
+    if (ranked.isEmpty()) throw error(RunErrors.ILLEGAL_SCHEDULE, "no legal mesh schedule for " + kernel.name() + " on " + p.name(), "");
+    Scheduler.Ranked pick = ranked.get(0);
+    out.printf(Locale.ROOT, "kernel %s: %s%n", kernel.name(), info);
+    out.printf(Locale.ROOT, "profile %s: %s, %dx%d cores, %d KiB SRAM each, %d MHz; cost model: closed form (checked against the simulator in 'tessera bench mesh')%n",
+        p.name(), p.description(), p.gridWidth(), p.gridHeight(), p.sramPerCoreBytes() / 1024, p.clockMhz());
+    out.printf(Locale.ROOT, "%d legal schedules%n", ranked.size());
+    out.printf(Locale.ROOT, "pick: %s  predicted %s ms (%.0f cycles)%n", pick.schedule(), ms(pick.prediction().seconds()),
+        pick.prediction().seconds() * p.clockMhz() * 1e6);
+    if (explain) table(out, ranked, List.of("compute", "communication"), "terms in ms; io/bound: words shifted over the same (the mesh model has no separate bound).");
     out.flush();
     return 0;
   }

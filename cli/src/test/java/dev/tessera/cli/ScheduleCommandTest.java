@@ -95,7 +95,10 @@ class ScheduleCommandTest {
 
   @Test
   void rejectsTargetsWithoutACostModelAndProfilesOfTheWrongKind() {
-    schedule("--target", "mesh").assertInputError(RunErrors.UNAVAILABLE);
+    schedule("--target", "tpu").assertInputError(RunErrors.BAD_VALUE);
+    CliRun attention = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--target", "mesh");
+    attention.assertInputError(RunErrors.UNAVAILABLE);
+    assertThat(attention.err()).contains("the mesh cost model ranks contractions");
     CliRun wse = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--target", "cuda", "--profile", "wse2");
     wse.assertInputError(RunErrors.BAD_VALUE);
     assertThat(wse.err()).contains("profile wse2 is a mesh profile; --target cuda needs a gpu profile");
@@ -104,6 +107,16 @@ class ScheduleCommandTest {
     CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--profile", "h100");
     r.assertInputError(RunErrors.BAD_VALUE);
     assertThat(r.err()).contains("profile h100 is a gpu profile");
+  }
+
+  @Test
+  void meshRanksContractionsWithTheClosedFormModel() {
+    CliRun r = CliRun.of("schedule", CliRun.example("einsum", "gemm.attn"), "--target", "mesh", "--dim", "M=4096", "--dim", "K=4096",
+        "--dim", "N=4096", "--explain");
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("profile wse2: Cerebras WSE-2");
+    assertThat(r.out()).containsMatch("pick: mesh\\{algorithm=[a-z]+, gridX=[0-9]+, gridY=[0-9]+\\}");
+    assertThat(r.out()).containsMatch("rank +schedule +total ms +compute +communication +io/bound");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.tessera.scheduler.cost.Prediction;
 import dev.tessera.scheduler.profile.CpuProfile;
 import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.HardwareProfile;
+import dev.tessera.scheduler.profile.MeshProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -99,6 +100,30 @@ public final class Scheduler {
               }
             }
           }
+        }
+      }
+    }
+    return legal;
+  }
+
+  /** Grid sides the mesh enumeration tries (square grids; the mesh kernels shift over squares). */
+  public static final List<Integer> MESH_GRIDS = List.of(4, 8, 16, 32, 45, 64, 90, 128, 180, 256, 360, 420, 512, 720);
+
+  /**
+   * The legal mesh schedules for {@code k} on {@code p}, in a fixed order: square grids that fit the
+   * wafer and whose blocks fit a core's SRAM, × the GEMM algorithms.
+   */
+  public static List<Schedule> enumerateMesh(KernelInfo k, MeshProfile p) {
+    Shapes shapes = new Shapes(k.m(), k.n(), k.d(), k.e(), ElemType.F32);
+    List<Schedule> legal = new ArrayList<>();
+    for (int g : MESH_GRIDS) {
+      for (String alg : Knobs.ALGORITHM_COLOURS.keySet()) {
+        Schedule s = Schedule.of("mesh").with(Knobs.GRID_X, g).with(Knobs.GRID_Y, g).with(Knobs.ALGORITHM, alg);
+        try {
+          Legality.check(s, p, shapes);
+          legal.add(s);
+        } catch (ScheduleException e) {
+          // Illegal on this wafer: not a candidate.
         }
       }
     }
