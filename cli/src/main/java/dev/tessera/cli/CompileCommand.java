@@ -7,7 +7,11 @@ import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.passes.Pipeline;
+import dev.tessera.cpu.CpuBackend;
 import dev.tessera.runtime.DimBinder;
+import dev.tessera.runtime.Inputs;
+import dev.tessera.runtime.mesh.MeshArtifacts;
+import dev.tessera.scheduler.Schedule;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.ProfileException;
@@ -34,10 +38,10 @@ final class CompileCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
   Path file;
 
-  @Option(names = "--target", paramLabel = "T", required = true, description = "cuda")
+  @Option(names = "--target", paramLabel = "T", required = true, description = "cuda, mesh or cpu")
   String target;
 
-  @Option(names = "--profile", paramLabel = "P", defaultValue = "h100", description = "hardware profile (cuda: h100, h200, a100, rtx4090; default: ${DEFAULT-VALUE})")
+  @Option(names = "--profile", paramLabel = "P", description = "hardware profile (cuda: h100 (default), h200, a100, rtx4090; mesh: wse2 (default), wse3)")
   String profileName;
 
   @Option(names = "--profile-dir", paramLabel = "DIR", description = "a directory of extra *.profile files")
@@ -61,6 +65,8 @@ final class CompileCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private dev.tessera.ir.SourceMap sourceMap;
+
   /** The files one target produced in a directory. */
   private record Produced(List<Path> files, String note) {}
 
@@ -80,6 +86,7 @@ final class CompileCommand implements Callable<Integer> {
       Path parent = outputDir.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       tmp = Files.createTempDirectory(parent, ".tessera-compile-");
+      sourceMap = compiled.sourceMap();
       Produced produced = artifacts(module, kernel, bound, storage, tmp, err);
       Files.createDirectories(outputDir);
       List<Path> placed = new ArrayList<>();
@@ -109,11 +116,30 @@ final class CompileCommand implements Callable<Integer> {
       throws CompileException, ScheduleException, ProfileException, IOException {
     return switch (target) {
       case "cuda" -> {
-        CudaCompile.Result r = CudaCompile.write(module, kernel, dims, storage, profileName, profileDir, scheduleText, dir, err);
+        CudaCompile.Result r = CudaCompile.write(module, kernel, dims, storage, profileName == null ? "h100" : profileName, profileDir,
+            scheduleText, dir, err);
         yield new Produced(r.files(), r.note());
       }
-      default -> throw RunCommand.error(RunErrors.BAD_VALUE, "--target must be cuda, not '" + target + "'",
-          "tessera compile writes artifacts for the cuda target; use 'tessera run' for ref and cpu");
+      case "mesh" -> {
+        // Mesh programs are generated op by op as the kernel runs: simulate it once on seeded inputs.
+        Kernel k = storage == null ? kernel : RunCommand.withStorage(kernel, storage);
+        Inputs.Prepared prepared = Inputs.prepare(k, sourceMap, Map.of(), dims, 0);
+        MeshTarget.Outcome o = MeshTarget.run(module, k, prepared, MeshTarget.parse(scheduleText),
+            MeshTarget.profile(profileName == null ? "wse2" : profileName));
+        int n = o.result().phases().size();
+        yield new Produced(MeshArtifacts.write(k.name(), o.result(), dir), n + (n == 1 ? " program" : " programs") + " on "
+            + o.choice().grid() + "x" + o.choice().grid() + " " + o.profile().name() + " cores, " + String.format(java.util.Locale.ROOT, "%.0f", o.result().cycles())
+            + " simulated cycles");
+      }
+      case "cpu" -> {
+        Kernel k = storage == null ? kernel : RunCommand.withStorage(kernel, storage);
+        Schedule s = scheduleText == null ? Tuned.lookup(k, dims, err).orElse(RunCommand.cpuSchedule(null)) : RunCommand.cpuSchedule(scheduleText);
+        Path cls = dir.resolve(k.name() + ".class");
+        Files.write(cls, CpuBackend.generate(module, k, s));
+        yield new Produced(List.of(cls), "JVM bytecode of the generated class, " + s + "; javap -c -p shows it");
+      }
+      default -> throw RunCommand.error(RunErrors.BAD_VALUE, "--target must be cuda, mesh or cpu, not '" + target + "'",
+          "'tessera run' runs the reference interpreter");
     };
   }
 

@@ -85,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private Schedule schedule() throws CompileException {
+    Schedule s = cpuSchedule(scheduleText);
+    if (repeat < 1 || repeat > 1000) throw error(RunErrors.BAD_VALUE, "--repeat must be between 1 and 1000", "");
+    return s;
+  }
+
+  /** The cpu backend's default schedule with the knobs of {@code scheduleText} ({@code cpu{…}}, may be null), validated. */
+  static Schedule cpuSchedule(String scheduleText) throws CompileException {
     Schedule s = CpuBackend.defaultSchedule();
     if (scheduleText != null) {
       try {
@@ -100,7 +107,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (ScheduleException e) {
       throw error(RunErrors.ILLEGAL_SCHEDULE, e.getMessage(), "knobs: threads, blockM, blockN, splitKv, fuse");
     }
-    if (repeat < 1 || repeat > 1000) throw error(RunErrors.BAD_VALUE, "--repeat must be between 1 and 1000", "");
     return s;
   }
 
@@ -176,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
     return t;
   }
 
-  private static Kernel withStorage(Kernel k, ElemType t) {
+  static Kernel withStorage(Kernel k, ElemType t) {
     return k.withTensors(k.tensors().stream().map(d -> d.type().isFloat() && d.role() != TensorDecl.Role.TEMP ? d.withType(t) : d).toList());
   }
 

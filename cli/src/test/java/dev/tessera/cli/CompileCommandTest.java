@@ -48,4 +48,27 @@ class CompileCommandTest {
   void unknownTargetIsADiagnostic() {
     CliRun.of("compile", CliRun.example("attention", "mha.attn"), "--target", "tpu", "-o", tmp.resolve("x")).assertInputError("E409");
   }
+
+  @Test
+  void meshWritesItsProgramsAndCpuItsClass() throws Exception {
+    Path mesh = tmp.resolve("mesh");
+    CliRun m = CliRun.of("compile", CliRun.example("einsum", "gemm.attn"), "--target", "mesh", "--dim", "M=33", "--dim", "K=20",
+        "--dim", "N=17", "--schedule", "mesh{gridX=4, gridY=4}", "-o", mesh);
+    m.assertOk();
+    assertThat(m.out()).contains("kernel gemm -> mesh (1 program on 4x4 wse2 cores,");
+    assertThat(Files.readString(mesh.resolve("gemm.mesh"))).startsWith("# program 0\n");
+    assertThat(Files.readAllLines(mesh.resolve("gemm.mesh.tsv"))).hasSize(2);
+
+    Path cpu = tmp.resolve("cpu");
+    CliRun c = CliRun.of("compile", CliRun.example("attention", "mha_causal.attn"), "--target", "cpu", "-o", cpu);
+    c.assertOk();
+    byte[] bytes = Files.readAllBytes(cpu.resolve("mha_causal.class"));
+    assertThat(bytes[0] & 0xff).isEqualTo(0xCA);
+    assertThat(bytes[1] & 0xff).isEqualTo(0xFE);
+
+    Path bad = tmp.resolve("bad");
+    CliRun.of("compile", CliRun.example("einsum", "gemm.attn"), "--target", "mesh", "--schedule", "mesh{gridX=2, gridY=3}", "-o", bad)
+        .assertInputError("E412");
+    assertThat(Files.exists(bad)).isFalse();
+  }
 }
