@@ -6,6 +6,7 @@ import dev.tessera.ir.Expr;
 import dev.tessera.ir.Extents;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -50,16 +51,35 @@ final class FlashExecutor {
       splits = Math.min(keyBlocks, f.splitKv() > 0 ? f.splitKv() : Math.max(2, 2 * threads / Math.max(1, items)));
     }
     Shape shape = new Shape(mExt, nExt, Extents.extent(f.dExtent(), ts.dims()), Extents.extent(f.eExtent(), ts.dims()));
-    List<RecursiveAction> tasks = new ArrayList<>();
+    // With several row blocks per batch entry, K and V are packed once for all of them (and for
+    // every entry that reads the same K and V, as the query heads of a GQA group do).
+    boolean share = rowBlocks > 1 && mm.packs(Math.min(f.blockM(), mExt));
+    Map<List<Integer>, List<int[]>> groups = new LinkedHashMap<>();
     for (int[] b : batches) {
-      for (int rb = 0; rb < rowBlocks; rb++) {
-        int m0 = rb * f.blockM();
-        int rows = Math.min(f.blockM(), mExt - m0);
-        int s = splits;
-        tasks.add(action(() -> block(f, ts, shape, b, m0, rows, keyBlocks, s)));
-      }
+      List<Integer> key = share ? List.of(addressing(f.batch(), f.k(), ts, b)[0], addressing(f.batch(), f.v(), ts, b)[0]) : List.of(groups.size());
+      groups.computeIfAbsent(key, x -> new ArrayList<>()).add(b);
+    }
+    int s = splits;
+    List<RecursiveAction> tasks = new ArrayList<>();
+    for (List<int[]> entries : groups.values()) {
+      tasks.add(action(() -> group(f, ts, shape, entries, rowBlocks, keyBlocks, s, share)));
     }
     pool.invoke(action(() -> RecursiveAction.invokeAll(tasks)));
+  }
+
+  /** The row blocks of batch entries that read the same K and V, after packing those once when {@code share}. */
+  private void group(FlashSpec f, Tensors ts, Shape sh, List<int[]> entries, int rowBlocks, int keyBlocks, int splits, boolean share) {
+    int[] first = entries.get(0);
+    PackedKv kv = share ? PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first)) : null;
+    List<RecursiveAction> tasks = new ArrayList<>();
+    for (int[] b : entries) {
+      for (int rb = 0; rb < rowBlocks; rb++) {
+        int m0 = rb * f.blockM();
+        int rows = Math.min(f.blockM(), sh.m() - m0);
+        tasks.add(action(() -> block(f, ts, sh, b, m0, rows, keyBlocks, splits, kv)));
+      }
+    }
+    RecursiveAction.invokeAll(tasks);
   }
 
   /** Sizes of one run. */
@@ -91,10 +111,10 @@ final class FlashExecutor {
   }
 
   /** One (batch, row block): its key range split into {@code splits} partial runs merged by combine. */
-  private void block(FlashSpec f, Tensors ts, Shape sh, int[] batch, int m0, int rows, int keyBlocks, int splits) {
+  private void block(FlashSpec f, Tensors ts, Shape sh, int[] batch, int m0, int rows, int keyBlocks, int splits, PackedKv kv) {
     if (splits == 1) {
       Partial p = new Partial(f, sh, rows);
-      p.run(this, ts, batch, m0, 0, keyBlocks);
+      p.run(this, ts, batch, m0, 0, keyBlocks, kv);
       p.store(this, ts, batch, m0);
       return;
     }
@@ -105,7 +125,7 @@ final class FlashExecutor {
       int nb1 = (int) ((long) keyBlocks * (s + 1) / splits);
       Partial p = new Partial(f, sh, rows);
       parts.add(p);
-      tasks.add(action(() -> p.run(this, ts, batch, m0, nb0, nb1)));
+      tasks.add(action(() -> p.run(this, ts, batch, m0, nb0, nb1, kv)));
     }
     RecursiveAction.invokeAll(tasks);
     Partial acc = parts.get(0);

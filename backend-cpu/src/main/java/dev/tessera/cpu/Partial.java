@@ -30,13 +30,13 @@ final class Partial {
   }
 
   /** A matrix operand: array, offset of element (0, 0), leading dimension. */
-  private record Panel(float[] a, int off, int ld) {}
+  record Panel(float[] a, int off, int ld) {}
 
   /**
    * Rows [r0, r0 + count) × columns [0, width) of a matrix addressed by {@code a} (from
    * {@link FlashExecutor#addressing}), copied only when columns are not contiguous.
    */
-  private static Panel panel(int[] a, Tensors ts, int r0, int count, int width, float[] buf) {
+  static Panel panel(int[] a, Tensors ts, int r0, int count, int width, float[] buf) {
     float[] src = ts.t()[a[3]];
     if (a[2] == 1) return new Panel(src, a[0] + r0 * a[1], a[1]);
     for (int r = 0; r < count; r++) {
@@ -46,7 +46,8 @@ final class Partial {
     return new Panel(buf, 0, width);
   }
 
-  void run(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1) {
+  /** Runs key blocks [nb0, nb1) on this partial's rows; {@code kv}, when not null, holds K and V packed. */
+  void run(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, PackedKv kv) {
     GeneratedKernel gen = ex.gen();
     MatMul mm = ex.mm();
     int bn = f.blockN();
@@ -54,12 +55,13 @@ final class Partial {
     int[] ka = FlashExecutor.addressing(f.batch(), f.k(), ts, batch);
     int[] va = FlashExecutor.addressing(f.batch(), f.v(), ts, batch);
     Panel q = panel(qa, ts, m0, rows, sh.d(), new float[rows * sh.d()]);
-    float[] kBuf = new float[bn * sh.d()];
-    float[] vBuf = new float[bn * sh.e()];
+    float[] kBuf = kv == null ? new float[bn * sh.d()] : null;
+    float[] vBuf = kv == null ? new float[bn * sh.e()] : null;
     boolean norm = f.normalizer() >= 0;
+    Keys keys = new Keys(ka, va, kBuf, vBuf, kv);
     if (norm) gen.normInit(f.normalizer(), state, rows, rows);
     if (f.passes() == 3) {
-      wholeRow(ex, ts, batch, m0, nb0, nb1, q, ka, va, kBuf, vBuf);
+      wholeRow(ex, ts, batch, m0, nb0, nb1, q, keys);
       return;
     }
     float[] s = new float[rows * bn];
@@ -75,8 +77,7 @@ final class Partial {
         Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
         if (cov == Coverage.EMPTY) continue;
         boolean full = cov == Coverage.FULL;
-        Panel k = panel(ka, ts, n0, cols, sh.d(), kBuf);
-        mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(), alpha, false);
+        keys.scores(mm, ts, q, nb, cols, s, alpha);
         if (!f.tileIsIdentity() && !(full && f.tileIsIdentityWhenFull())) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
         byte[] v = f.normalizeMask() != null && !full ? vis : null;
         if (norm) {
@@ -89,11 +90,45 @@ final class Partial {
           }
           markSeen(v, bn, cols);
         }
-        if (pass == 1) {
-          Panel val = panel(va, ts, n0, cols, sh.e(), vBuf);
-          mm.ab(s, 0, bn, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
-        }
+        if (pass == 1) keys.aggregate(mm, ts, s, 0, bn, nb, cols, acc);
       }
+    }
+  }
+
+  /** Where key block nb's K and V come from: packed once per batch entry when {@code kv} is set, else read (and packed) per block. */
+  private final class Keys {
+    private final int[] ka;
+    private final int[] va;
+    private final float[] kBuf;
+    private final float[] vBuf;
+    private final PackedKv kv;
+
+    Keys(int[] ka, int[] va, float[] kBuf, float[] vBuf, PackedKv kv) {
+      this.ka = ka;
+      this.va = va;
+      this.kBuf = kBuf;
+      this.vBuf = vBuf;
+      this.kv = kv;
+    }
+
+    /** s[rows × cols] (leading dimension blockN) = alpha · Q · Kᵀ over key block nb. */
+    void scores(MatMul mm, Tensors ts, Panel q, int nb, int cols, float[] s, float alpha) {
+      if (kv != null) {
+        mm.gemmPacked(q.a(), q.off(), q.ld(), kv.k(), kv.kOffset(nb), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
+        return;
+      }
+      Panel k = panel(ka, ts, nb * f.blockN(), cols, sh.d(), kBuf);
+      mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
+    }
+
+    /** acc += P · V over key block nb, P being rows × cols at p[pOff ..] with leading dimension ld. */
+    void aggregate(MatMul mm, Tensors ts, float[] p, int pOff, int ld, int nb, int cols, float[] acc) {
+      if (kv != null) {
+        mm.gemmPacked(p, pOff, ld, kv.v(), kv.vOffset(nb), acc, 0, sh.e(), rows, sh.e(), cols, 1f, true);
+        return;
+      }
+      Panel v = panel(va, ts, nb * f.blockN(), cols, sh.e(), vBuf);
+      mm.ab(p, pOff, ld, v.a(), v.off(), v.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
     }
   }
 
@@ -109,8 +144,7 @@ final class Partial {
   }
 
   /** Normalizers that need the whole row: scores of all key blocks are kept (O(blockM · N)), then one step. */
-  private void wholeRow(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, Panel q, int[] ka, int[] va,
-      float[] kBuf, float[] vBuf) {
+  private void wholeRow(FlashExecutor ex, Tensors ts, int[] batch, int m0, int nb0, int nb1, Panel q, Keys keys) {
     GeneratedKernel gen = ex.gen();
     MatMul mm = ex.mm();
     int bn = f.blockN();
@@ -124,9 +158,7 @@ final class Partial {
       int cols = Math.min(bn, n - n0);
       Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
       if (cov == Coverage.EMPTY) continue;
-      Panel k = panel(ka, ts, n0, cols, sh.d(), kBuf);
-      mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, bn, rows, cols, sh.d(),
-          (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims()), false);
+      keys.scores(mm, ts, q, nb, cols, s, (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims()));
       gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, cov == Coverage.FULL);
       for (int r = 0; r < rows; r++) {
         System.arraycopy(s, r * bn, row, r * n + n0, cols);
@@ -138,8 +170,7 @@ final class Partial {
     for (int nb = nb0; nb < nb1; nb++) {
       int n0 = nb * bn;
       int cols = Math.min(bn, n - n0);
-      Panel val = panel(va, ts, n0, cols, sh.e(), vBuf);
-      mm.ab(row, n0, n, val.a(), val.off(), val.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
+      keys.aggregate(mm, ts, row, n0, n, nb, cols, acc);
     }
   }
 

@@ -43,6 +43,10 @@ final class StepEmitter implements ExprEmitter.Leaves {
   private final Set<String> vectors;
   private final Map<String, Integer> scratchRow = new HashMap<>();
   private final Map<String, Integer> scalars = new HashMap<>();
+  /** Vectors whose unmasked row sum the exp call that wrote them left in a local. */
+  private final Map<String, Integer> rowSums = new HashMap<>();
+  /** Whether p is computed in place in x's row (nothing reads x once p is assigned). */
+  private final boolean pInX;
   private int next = 15;
   private int column = -1;
 
@@ -56,6 +60,31 @@ final class StepEmitter implements ExprEmitter.Leaves {
     for (NormalizerDef.StateVar s : def.state()) scalars.put(s.name(), next++);
     scalars.put("rescale", next++);
     for (NormalizerDef.Assign a : def.step()) if (!vectors.contains(a.target())) scalars.putIfAbsent(a.target(), next++);
+    this.pInX = pInPlace(def);
+  }
+
+  /**
+   * p may live in x's row when p is assigned once, from column-wise reads of x only (no row
+   * reduction of x inside), and no later assignment reads x: then the weights need no copy.
+   */
+  static boolean pInPlace(NormalizerDef d) {
+    List<NormalizerDef.Assign> step = d.step();
+    int at = -1;
+    for (int i = 0; i < step.size(); i++) {
+      if (!step.get(i).target().equals("p")) continue;
+      if (at >= 0) return false;
+      at = i;
+    }
+    if (at < 0) return false;
+    for (Expr e : Exprs.nodes(step.get(at).value())) {
+      if (e instanceof Expr.RowReduce r && readsX(r)) return false;
+    }
+    for (int i = at + 1; i < step.size(); i++) if (readsX(step.get(i).value())) return false;
+    return true;
+  }
+
+  private static boolean readsX(Expr e) {
+    return Exprs.nodes(e).stream().anyMatch(n -> n instanceof Expr.Var v && v.name().equals("x"));
   }
 
   /** The names holding one value per column: x, p, and every let computed from them. */
@@ -198,12 +227,16 @@ final class StepEmitter implements ExprEmitter.Leaves {
     Label done = new Label();
     mv.visitVarInsn(ILOAD, MASKED);
     mv.visitJumpInsn(IFNE, masked);
-    zeroRow();
-    rowArray("p");
-    mv.visitVarInsn(ALOAD, X);
-    mv.visitVarInsn(ILOAD, ROW_OFF);
-    mv.visitVarInsn(ILOAD, RUN);
-    mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+    if (pInX) {
+      zeroOutsideRun();
+    } else {
+      zeroRow();
+      rowArray("p");
+      mv.visitVarInsn(ALOAD, X);
+      mv.visitVarInsn(ILOAD, ROW_OFF);
+      mv.visitVarInsn(ILOAD, RUN);
+      mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", false);
+    }
     mv.visitJumpInsn(GOTO, done);
     mv.visitLabel(masked);
     int c = newLocal();
@@ -225,7 +258,26 @@ final class StepEmitter implements ExprEmitter.Leaves {
     mv.visitLabel(done);
   }
 
+  /** x[rowBase .. rowOff) = 0 and x[rowOff + run .. rowBase + cols) = 0: the weights outside the visible run. */
+  private void zeroOutsideRun() {
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, ROW_OFF);
+    mv.visitInsn(FCONST_0);
+    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+    mv.visitVarInsn(ALOAD, X);
+    mv.visitVarInsn(ILOAD, ROW_OFF);
+    mv.visitVarInsn(ILOAD, RUN);
+    mv.visitInsn(IADD);
+    mv.visitVarInsn(ILOAD, ROW_BASE);
+    mv.visitVarInsn(ILOAD, COLS);
+    mv.visitInsn(IADD);
+    mv.visitInsn(FCONST_0);
+    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([FIIF)V", false);
+  }
+
   private void assign(NormalizerDef.Assign a) {
+    rowSums.remove(a.target());
     if (!vectors.contains(a.target())) {
       em.emit(a.value(), JType.FLOAT);
       mv.visitVarInsn(FSTORE, scalars.get(a.target()));
@@ -245,10 +297,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
     });
     if (exp) {
       // a whole row through exp: one call that the Vector API can run lane-parallel
-      mv.visitVarInsn(ALOAD, SCRATCH);
-      em.pushInt(scratchRow.get(a.target()));
-      mv.visitVarInsn(ILOAD, COLS);
-      mv.visitInsn(IMUL);
+      rowArray(a.target());
       mv.visitVarInsn(ILOAD, RUN);
       mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expInPlace", "([FII)V", false);
     }
@@ -256,7 +305,8 @@ final class StepEmitter implements ExprEmitter.Leaves {
 
   /**
    * {@code v = exp(w - s)} with w a stored row and s one value per row (the softmax weights): one
-   * library call over the row. Columns that are not visible get values too; nothing reads them.
+   * library call over the row, which also returns the row's sum. Columns that are not visible get
+   * values too; nothing reads them.
    */
   private boolean shiftedExp(NormalizerDef.Assign a) {
     if (!(a.value() instanceof Expr.Call call) || call.fn() != Expr.Fn.EXP) return false;
@@ -266,11 +316,21 @@ final class StepEmitter implements ExprEmitter.Leaves {
     em.emit(b.right(), JType.FLOAT);
     rowArray(a.target());
     mv.visitVarInsn(ILOAD, RUN);
-    mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expShifted", "([FIF[FII)V", false);
+    mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "expShifted", "([FIF[FII)F", false);
+    int sum = newLocal();
+    mv.visitVarInsn(FSTORE, sum);
+    rowSums.put(a.target(), sum);
     return true;
   }
 
   private void scratchAddress(String name, int c) {
+    if (name.equals("p") && pInX) {
+      mv.visitVarInsn(ALOAD, X);
+      mv.visitVarInsn(ILOAD, ROW_OFF);
+      mv.visitVarInsn(ILOAD, c);
+      mv.visitInsn(IADD);
+      return;
+    }
     mv.visitVarInsn(ALOAD, SCRATCH);
     em.pushInt(scratchRow.get(name));
     mv.visitVarInsn(ILOAD, COLS);
@@ -321,10 +381,14 @@ final class StepEmitter implements ExprEmitter.Leaves {
       Label done = new Label();
       mv.visitVarInsn(ILOAD, MASKED);
       mv.visitJumpInsn(IFNE, masked);
-      em.pushInt(r.kind() == ReduceKind.MAX ? 0 : r.kind() == ReduceKind.SUM ? 1 : 2);
-      rowArray(v.name());
-      mv.visitVarInsn(ILOAD, RUN);
-      mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "reduce", "(I[FII)F", false);
+      if (r.kind() == ReduceKind.SUM && rowSums.containsKey(v.name())) {
+        mv.visitVarInsn(FLOAD, rowSums.get(v.name()));
+      } else {
+        em.pushInt(r.kind() == ReduceKind.MAX ? 0 : r.kind() == ReduceKind.SUM ? 1 : 2);
+        rowArray(v.name());
+        mv.visitVarInsn(ILOAD, RUN);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/tessera/cpu/kernels/Elementwise", "reduce", "(I[FII)F", false);
+      }
       mv.visitJumpInsn(GOTO, done);
       mv.visitLabel(masked);
       maskedReduce(r);
@@ -336,7 +400,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
 
   /** Pushes the array and offset where vector {@code name}'s row starts. */
   private void rowArray(String name) {
-    if (name.equals("x")) {
+    if (name.equals("x") || name.equals("p") && pInX) {
       mv.visitVarInsn(ALOAD, X);
       mv.visitVarInsn(ILOAD, ROW_OFF);
     } else {

@@ -18,4 +18,10 @@ final class Bounds {
           + x.length);
     }
   }
+
+  static void range(String what, float[] x, int off, int len) {
+    if (off < 0 || len < 0 || (long) off + len > x.length) {
+      throw new IndexOutOfBoundsException(what + ": [" + off + ", " + ((long) off + len) + ") is outside an array of length " + x.length);
+    }
+  }
 }

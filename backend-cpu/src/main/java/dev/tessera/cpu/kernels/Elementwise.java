@@ -19,13 +19,19 @@ public final class Elementwise {
     return acc;
   }
 
-  /** dst[dOff + i] = exp(src[sOff + i] - shift) for i in [0, len): the softmax's weights. */
-  public static void expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
-    if (VECTOR) {
-      VectorElementwise.expShifted(src, sOff, shift, dst, dOff, len);
-      return;
+  /**
+   * dst[dOff + i] = exp(src[sOff + i] - shift) for i in [0, len): the softmax's weights. Returns
+   * their sum. dst may be src at the same offset.
+   */
+  public static float expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
+    if (VECTOR) return VectorElementwise.expShifted(src, sOff, shift, dst, dOff, len);
+    float sum = 0;
+    for (int i = 0; i < len; i++) {
+      float e = (float) Math.exp(src[sOff + i] - shift);
+      dst[dOff + i] = e;
+      sum += e;
     }
-    for (int i = 0; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
+    return sum;
   }
 
   /** Functions {@link #applyInPlace} knows. */

@@ -20,6 +20,29 @@ public interface MatMul {
   void ab(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate);
 
+  /**
+   * Whether an m-row product runs on packed panels of B. When it does, a B used by many such
+   * products is better packed once ({@link #packB}, {@link #packBt}) and multiplied with
+   * {@link #gemmPacked}; when it does not, {@link #ab} and {@link #abt} read B in place.
+   */
+  boolean packs(int m);
+
+  /** The floats that B of n columns and k rows takes once packed (either form). */
+  int packedSize(int n, int k);
+
+  /** Packs B[k×n], as {@link #ab} reads it, into {@code dst} from {@code dOff} ({@link #packedSize} floats). */
+  void packB(float[] b, int bOff, int ldb, int k, int n, float[] dst, int dOff);
+
+  /** Packs B[n×k], as {@link #abt} reads it (B transposed), into {@code dst} from {@code dOff}. */
+  void packBt(float[] b, int bOff, int ldb, int n, int k, float[] dst, int dOff);
+
+  /**
+   * C[m×n] = (or +=, when {@code accumulate}) alpha · A[m×k] · B, with B packed by {@link #packB}
+   * or {@link #packBt} at {@code bp[bpOff ..]}: {@code ab} and {@code abt} without the packing.
+   */
+  void gemmPacked(float[] a, int aOff, int lda, float[] bp, int bpOff,
+      float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean accumulate);
+
   /** C[i, :] *= factors[fOff + i] for each of the m rows of the m×n panel C. */
   void scaleRows(float[] c, int cOff, int ldc, int m, int n, float[] factors, int fOff);
 

@@ -49,12 +49,63 @@ final class ScalarMatMul implements MatMul {
   }
 
   @Override
+  public boolean packs(int m) {
+    return true;
+  }
+
+  /** Packed B is B as k rows of n: a copy of ab's B, the transpose of abt's. */
+  @Override
+  public int packedSize(int n, int k) {
+    return n * k;
+  }
+
+  @Override
+  public void packB(float[] b, int bOff, int ldb, int k, int n, float[] dst, int dOff) {
+    Bounds.panel("B", b, bOff, ldb, k, n);
+    Bounds.range("packed B", dst, dOff, n * k);
+    for (int p = 0; p < k; p++) {
+      System.arraycopy(b, bOff + p * ldb, dst, dOff + p * n, n);
+    }
+  }
+
+  @Override
+  public void packBt(float[] b, int bOff, int ldb, int n, int k, float[] dst, int dOff) {
+    Bounds.panel("B", b, bOff, ldb, n, k);
+    Bounds.range("packed B", dst, dOff, n * k);
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        dst[dOff + p * n + j] = b[bOff + j * ldb + p];
+      }
+    }
+  }
+
+  @Override
+  public void gemmPacked(float[] a, int aOff, int lda, float[] bp, int bpOff,
+      float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean accumulate) {
+    Bounds.panel("A", a, aOff, lda, m, k);
+    Bounds.range("packed B", bp, bpOff, n * k);
+    Bounds.panel("C", c, cOff, ldc, m, n);
+    Scratch s = SCRATCH.get().ensure(n, k);
+    for (int p = 0; p < k; p++) {
+      float[] row = s.rows[p];
+      int src = bpOff + p * n;
+      for (int j = 0; j < n; j++) {
+        row[j] = alpha * bp[src + j];
+      }
+    }
+    gemm(a, aOff, lda, s, c, cOff, ldc, m, n, k, accumulate);
+  }
+
+  @Override
   public void scaleRows(float[] c, int cOff, int ldc, int m, int n, float[] factors, int fOff) {
     Bounds.panel("C", c, cOff, ldc, m, n);
     Bounds.panel("factors", factors, fOff, 1, m, 1);
     for (int i = 0; i < m; i++) {
       int ci = cOff + i * ldc;
       float f = factors[fOff + i];
+      if (f == 1f) {
+        continue;
+      }
       for (int j = 0; j < n; j++) {
         c[ci + j] *= f;
       }

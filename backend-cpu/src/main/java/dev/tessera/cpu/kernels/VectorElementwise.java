@@ -46,14 +46,23 @@ final class VectorElementwise {
     return r;
   }
 
-  static void expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
+  static float expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {
     FloatVector sv = FloatVector.broadcast(S, shift);
+    FloatVector acc = FloatVector.zero(S);
     int i = 0;
     int bound = S.loopBound(len);
     for (; i < bound; i += S.length()) {
-      FloatVector.fromArray(S, src, sOff + i).sub(sv).lanewise(VectorOperators.EXP).intoArray(dst, dOff + i);
+      FloatVector e = FloatVector.fromArray(S, src, sOff + i).sub(sv).lanewise(VectorOperators.EXP);
+      e.intoArray(dst, dOff + i);
+      acc = acc.add(e);
     }
-    for (; i < len; i++) dst[dOff + i] = (float) Math.exp(src[sOff + i] - shift);
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      float e = (float) Math.exp(src[sOff + i] - shift);
+      dst[dOff + i] = e;
+      sum += e;
+    }
+    return sum;
   }
 
   /** One loop per function, so each operator is a constant C2 can intrinsify. */

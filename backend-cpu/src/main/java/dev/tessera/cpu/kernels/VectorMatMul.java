@@ -14,11 +14,15 @@ final class VectorMatMul implements MatMul {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int V = S.length();
-  // Main tile: 3 rows × 4 vectors = 12 independent FMA chains (2 ports × 4-cycle latency needs
-  // ≥ 8). A 4×4 tile has fewer loads per FMA, but C2's register allocator then spills and
-  // shuffles accumulators inside the loop: measured 85-110 GFLOP/s, run to run, against a
-  // steady ~112 for 3×4 (ab 64³). 8×2 measured ~80.
-  private static final int NR = 4 * V;
+  // Packed panels are two vectors wide. The main tile is 8 rows × 2 vectors: 16 independent FMA
+  // chains (2 ports × 4-cycle latency needs ≥ 8) fed by 2 loads and 8 broadcasts per k step.
+  // Measured at k = 64 and 128 on AVX-512 (single core, JDK 25): 8×2 ~140 GFLOP/s, 10×2 ~148,
+  // 4×2 ~133, the former 3×4 ~100, 4×4 ~110, 6×4 ~110, 12×2 ~96 (C2 spills). 8 rows divide the
+  // usual block sizes. With 16 vector registers (AVX2) 8×2 would spill, so 4×2 is the main tile there.
+  private static final int NR = 2 * V;
+  private static final boolean WIDE_TILE = S.vectorBitSize() >= 512;
+  // rows() works on B in place, four vectors at a time.
+  private static final int ROW_NR = 4 * V;
   // Below this many rows, packing B costs more than it saves: ab runs on B in place and abt
   // falls back to dot products along k.
   private static final int PACK_MIN_ROWS = 5;
@@ -47,21 +51,8 @@ final class VectorMatMul implements MatMul {
       return;
     }
     float[] bp = scratch(n, k);
-    int j = 0;
-    for (; j + V <= n; j += V) {
-      int src = bOff + j, dst = (j / NR) * k * NR + j % NR;
-      for (int p = 0; p < k; p++, src += ldb, dst += NR) {
-        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-      }
-    }
-    if (j < n) {
-      VectorMask<Float> mask = S.indexInRange(j, n);
-      int src = bOff + j, dst = (j / NR) * k * NR + j % NR;
-      for (int p = 0; p < k; p++, src += ldb, dst += NR) {
-        FloatVector.fromArray(S, b, src, mask).intoArray(bp, dst, mask);
-      }
-    }
-    gemm(a, aOff, lda, bp, c, cOff, ldc, m, n, k, 1f, accumulate);
+    packB(b, bOff, ldb, k, n, bp, 0);
+    gemm(a, aOff, lda, bp, 0, c, cOff, ldc, m, n, k, 1f, accumulate);
   }
 
   @Override
@@ -74,26 +65,70 @@ final class VectorMatMul implements MatMul {
       dots(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, alpha, accumulate);
       return;
     }
-    // Transposing B turns abt into ab; each packed vector is one gather down V rows of B.
-    // Per element of a 64×64 B: scalar copy 0.60 ns, gather 0.17, 16×16 shuffle/blend
-    // transpose in registers 0.14 (not worth its 60 lines).
     float[] bp = scratch(n, k);
+    packBt(b, bOff, ldb, n, k, bp, 0);
+    gemm(a, aOff, lda, bp, 0, c, cOff, ldc, m, n, k, alpha, accumulate);
+  }
+
+  @Override
+  public boolean packs(int m) {
+    return m >= PACK_MIN_ROWS;
+  }
+
+  @Override
+  public int packedSize(int n, int k) {
+    return (n + NR - 1) / NR * NR * k;
+  }
+
+  @Override
+  public void packB(float[] b, int bOff, int ldb, int k, int n, float[] dst, int dOff) {
+    Bounds.panel("B", b, bOff, ldb, k, n);
+    Bounds.range("packed B", dst, dOff, packedSize(n, k));
+    for (int j = 0; j < n; j += V) {
+      int src = bOff + j, at = dOff + (j / NR) * k * NR + j % NR;
+      if (j + V <= n) {
+        for (int p = 0; p < k; p++, src += ldb, at += NR) {
+          FloatVector.fromArray(S, b, src).intoArray(dst, at);
+        }
+      } else {
+        VectorMask<Float> mask = S.indexInRange(j, n);
+        for (int p = 0; p < k; p++, src += ldb, at += NR) {
+          FloatVector.fromArray(S, b, src, mask).intoArray(dst, at);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void packBt(float[] b, int bOff, int ldb, int n, int k, float[] dst, int dOff) {
+    Bounds.panel("B", b, bOff, ldb, n, k);
+    Bounds.range("packed B", dst, dOff, packedSize(n, k));
+    // Each packed vector is one gather down V rows of B. Per element of a 64×64 B: scalar copy
+    // 0.60 ns, gather 0.17, 16×16 shuffle/blend transpose in registers 0.14 (not worth its 60 lines).
     int[] rowStarts = SCRATCH.get().rowStarts(ldb);
     int j = 0;
     for (; j + V <= n; j += V) {
-      int src = bOff + j * ldb, dst = (j / NR) * k * NR + j % NR;
-      for (int p = 0; p < k; p++, dst += NR) {
-        FloatVector.fromArray(S, b, src + p, rowStarts, 0).intoArray(bp, dst);
+      int src = bOff + j * ldb, at = dOff + (j / NR) * k * NR + j % NR;
+      for (int p = 0; p < k; p++, at += NR) {
+        FloatVector.fromArray(S, b, src + p, rowStarts, 0).intoArray(dst, at);
       }
     }
     // The masked gather range-checks even its unset lanes, which may lie past B's end.
     for (; j < n; j++) {
-      int src = bOff + j * ldb, dst = (j / NR) * k * NR + j % NR;
-      for (int p = 0; p < k; p++, dst += NR) {
-        bp[dst] = b[src + p];
+      int src = bOff + j * ldb, at = dOff + (j / NR) * k * NR + j % NR;
+      for (int p = 0; p < k; p++, at += NR) {
+        dst[at] = b[src + p];
       }
     }
-    gemm(a, aOff, lda, bp, c, cOff, ldc, m, n, k, alpha, accumulate);
+  }
+
+  @Override
+  public void gemmPacked(float[] a, int aOff, int lda, float[] bp, int bpOff,
+      float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean accumulate) {
+    Bounds.panel("A", a, aOff, lda, m, k);
+    Bounds.range("packed B", bp, bpOff, packedSize(n, k));
+    Bounds.panel("C", c, cOff, ldc, m, n);
+    gemm(a, aOff, lda, bp, bpOff, c, cOff, ldc, m, n, k, alpha, accumulate);
   }
 
   @Override
@@ -101,6 +136,10 @@ final class VectorMatMul implements MatMul {
     Bounds.panel("C", c, cOff, ldc, m, n);
     Bounds.panel("factors", factors, fOff, 1, m, 1);
     for (int i = 0; i < m; i++) {
+      // An online softmax rescales by exactly 1 whenever a row's maximum did not change.
+      if (factors[fOff + i] == 1f) {
+        continue;
+      }
       int ci = cOff + i * ldc;
       FloatVector f = FloatVector.broadcast(S, factors[fOff + i]);
       int j = 0;
@@ -116,33 +155,53 @@ final class VectorMatMul implements MatMul {
 
   /**
    * C = alpha·A·B (+ C), with B packed as ceil(n/NR) column panels, each k rows of stride NR
-   * (the last one partly filled).
+   * (the last one partly filled; its unused lanes hold anything and only reach masked-off
+   * lanes of C). Each tile leaves its sums in a staging array and {@link #store} moves them to C:
+   * with the stores in the tile itself, C1 runs out of registers on the 8×2 tile (so the method
+   * stays interpreted-speed until C2 gets to it) and C2 will not inline a store helper into it.
    */
-  private static void gemm(float[] a, int aOff, int lda, float[] bp,
+  private static void gemm(float[] a, int aOff, int lda, float[] bp, int bpOff,
               float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    if (!acc) {
-      zero(c, cOff, ldc, m, n);
+    float[] t = SCRATCH.get().tile;
+    for (int j = 0; j < n; j += NR) {
+      int w = Math.min(NR, n - j);
+      int bj = bpOff + (j / NR) * k * NR;
+      int i = 0;
+      if (WIDE_TILE) {
+        for (; i + 8 <= m; i += 8) {
+          tile8x2(a, aOff + i * lda, lda, bp, bj, k, t);
+          store(t, 8, c, cOff + i * ldc + j, ldc, alpha, w, acc);
+        }
+      }
+      for (; i + 4 <= m; i += 4) {
+        tile4x2(a, aOff + i * lda, lda, bp, bj, k, t);
+        store(t, 4, c, cOff + i * ldc + j, ldc, alpha, w, acc);
+      }
+      for (; i < m; i++) {
+        tile1x2(a, aOff + i * lda, bp, bj, k, t);
+        store(t, 1, c, cOff + i * ldc + j, ldc, alpha, w, acc);
+      }
     }
-    int full = n / NR;
-    int i = 0;
-    for (; i + 3 <= m; i += 3) {
-      int ai = aOff + i * lda, ci = cOff + i * ldc;
-      for (int q = 0; q < full; q++) {
-        tile3x4(a, ai, lda, bp, q * k * NR, c, ci + q * NR, ldc, k, alpha);
+  }
+
+  /** C[rows × w] = (or +=, when acc) alpha · the staged tile t (rows of NR floats). */
+  private static void store(float[] t, int rows, float[] c, int c0, int ldc, float alpha, int w, boolean acc) {
+    FloatVector al = FloatVector.broadcast(S, alpha);
+    VectorMask<Float> m0 = S.indexInRange(0, w);
+    VectorMask<Float> m1 = S.indexInRange(V, w);
+    for (int r = 0; r < rows; r++) {
+      int ci = c0 + r * ldc;
+      FloatVector x0 = FloatVector.fromArray(S, t, r * NR);
+      FloatVector x1 = FloatVector.fromArray(S, t, r * NR + V);
+      if (acc) {
+        x0 = x0.fma(al, FloatVector.fromArray(S, c, ci, m0));
+        x1 = x1.fma(al, FloatVector.fromArray(S, c, ci + V, m1));
+      } else {
+        x0 = x0.mul(al);
+        x1 = x1.mul(al);
       }
-      for (int j = full * NR; j < n; j += V) {
-        tile3x1(a, ai, lda, bp, full * k * NR + j % NR, NR, c, ci + j, ldc, k, alpha,
-            S.indexInRange(j, n));
-      }
-    }
-    for (; i < m; i++) {
-      int ai = aOff + i * lda, ci = cOff + i * ldc;
-      for (int q = 0; q < full; q++) {
-        tile1x4(a, ai, bp, q * k * NR, NR, c, ci + q * NR, k, alpha);
-      }
-      for (int j = full * NR; j < n; j += V) {
-        tile1x1(a, ai, bp, full * k * NR + j % NR, NR, c, ci + j, k, alpha, S.indexInRange(j, n));
-      }
+      x0.intoArray(c, ci, m0);
+      x1.intoArray(c, ci + V, m1);
     }
   }
 
@@ -155,7 +214,7 @@ final class VectorMatMul implements MatMul {
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda, ci = cOff + i * ldc;
       int j = 0;
-      for (; j + NR <= n; j += NR) {
+      for (; j + ROW_NR <= n; j += ROW_NR) {
         tile1x4(a, ai, b, bOff + j, ldb, c, ci + j, k, alpha);
       }
       for (; j < n; j += V) {
@@ -165,58 +224,107 @@ final class VectorMatMul implements MatMul {
   }
 
   /**
-   * The hot loop. B comes from a packed panel whose row stride is the constant NR, which lets
-   * C2 hoist every bounds check out of the loop (with a run-time ldb it re-checks each load;
-   * measured ~10% slower at 64³).
+   * The hot loop: t = A[8 rows] · B panel. B comes from a packed panel whose row stride is the
+   * constant NR, which lets C2 hoist every bounds check out of the loop (with a run-time ldb it
+   * re-checks each load; measured ~10% slower at 64³).
    */
-  private static void tile3x4(float[] a, int a0, int lda, float[] b, int bj,
-                float[] c, int c0, int ldc, int k, float alpha) {
-    int a1 = a0 + lda, a2 = a1 + lda;
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+  private static void tile8x2(float[] a, int a0, int lda, float[] b, int bj,
+                int k, float[] t) {
+    int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < k; p++) {
       int bp = bj + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
-      FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * V);
-      FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * V);
       FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-      c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+      c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
       x = FloatVector.broadcast(S, a[a1 + p]);
-      c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+      c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
       x = FloatVector.broadcast(S, a[a2 + p]);
-      c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+      c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
+      c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
     }
-    FloatVector al = FloatVector.broadcast(S, alpha);
-    int c1 = c0 + ldc, c2 = c1 + ldc;
-    put(c, c0, c00, al); put(c, c0 + V, c01, al);
-    put(c, c0 + 2 * V, c02, al); put(c, c0 + 3 * V, c03, al);
-    put(c, c1, c10, al); put(c, c1 + V, c11, al);
-    put(c, c1 + 2 * V, c12, al); put(c, c1 + 3 * V, c13, al);
-    put(c, c2, c20, al); put(c, c2 + V, c21, al);
-    put(c, c2 + 2 * V, c22, al); put(c, c2 + 3 * V, c23, al);
+    c00.intoArray(t, 0 * V);
+    c01.intoArray(t, 1 * V);
+    c10.intoArray(t, 2 * V);
+    c11.intoArray(t, 3 * V);
+    c20.intoArray(t, 4 * V);
+    c21.intoArray(t, 5 * V);
+    c30.intoArray(t, 6 * V);
+    c31.intoArray(t, 7 * V);
+    c40.intoArray(t, 8 * V);
+    c41.intoArray(t, 9 * V);
+    c50.intoArray(t, 10 * V);
+    c51.intoArray(t, 11 * V);
+    c60.intoArray(t, 12 * V);
+    c61.intoArray(t, 13 * V);
+    c70.intoArray(t, 14 * V);
+    c71.intoArray(t, 15 * V);
   }
 
-  /** 3 rows × one (possibly partial) vector: column edges of the 3-row bands. */
-  private static void tile3x1(float[] a, int a0, int lda, float[] b, int bj, int ldb,
-                float[] c, int c0, int ldc, int k, float alpha,
-                VectorMask<Float> mask) {
-    int a1 = a0 + lda, a2 = a1 + lda;
-    FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0;
-    for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
-      FloatVector bv = FloatVector.fromArray(S, b, bp, mask);
-      r0 = bv.fma(FloatVector.broadcast(S, a[a0 + p]), r0);
-      r1 = bv.fma(FloatVector.broadcast(S, a[a1 + p]), r1);
-      r2 = bv.fma(FloatVector.broadcast(S, a[a2 + p]), r2);
+  /** 4 rows × 2 vectors: the main tile without AVX-512, else the rows past the last multiple of 8. */
+  private static void tile4x2(float[] a, int a0, int lda, float[] b, int bj,
+                int k, float[] t) {
+    int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = bj + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
     }
-    FloatVector al = FloatVector.broadcast(S, alpha);
-    put(c, c0, r0, al, mask);
-    put(c, c0 + ldc, r1, al, mask);
-    put(c, c0 + 2 * ldc, r2, al, mask);
+    c00.intoArray(t, 0 * V);
+    c01.intoArray(t, 1 * V);
+    c10.intoArray(t, 2 * V);
+    c11.intoArray(t, 3 * V);
+    c20.intoArray(t, 4 * V);
+    c21.intoArray(t, 5 * V);
+    c30.intoArray(t, 6 * V);
+    c31.intoArray(t, 7 * V);
   }
 
-  /** One row × 4 vectors: the last m % 3 rows of gemm, and every row of rows(). */
+  /** One row × 2 vectors: the last m % 4 rows. Two chains per vector over alternating k halve the FMA-latency stall. */
+  private static void tile1x2(float[] a, int a0, float[] b, int bj,
+                int k, float[] t) {
+    FloatVector r0 = FloatVector.zero(S), r1 = r0, s0 = r0, s1 = r0;
+    int p = 0;
+    for (; p + 2 <= k; p += 2) {
+      int bp = bj + p * NR;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      r0 = FloatVector.fromArray(S, b, bp).fma(x, r0);
+      r1 = FloatVector.fromArray(S, b, bp + V).fma(x, r1);
+      x = FloatVector.broadcast(S, a[a0 + p + 1]);
+      s0 = FloatVector.fromArray(S, b, bp + NR).fma(x, s0);
+      s1 = FloatVector.fromArray(S, b, bp + NR + V).fma(x, s1);
+    }
+    if (p < k) {
+      int bp = bj + p * NR;
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      r0 = FloatVector.fromArray(S, b, bp).fma(x, r0);
+      r1 = FloatVector.fromArray(S, b, bp + V).fma(x, r1);
+    }
+    r0.add(s0).intoArray(t, 0 * V);
+    r1.add(s1).intoArray(t, 1 * V);
+  }
+
+  /** One row × 4 vectors of an unpacked B: the rows of rows(). */
   private static void tile1x4(float[] a, int a0, float[] b, int bj, int ldb,
                 float[] c, int c0, int k, float alpha) {
     FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0, r3 = r0;
@@ -279,9 +387,10 @@ final class VectorMatMul implements MatMul {
     return s.packed;
   }
 
-  /** Per-thread packed-B buffer and the gather offsets of V consecutive rows of B. */
+  /** Per-thread packed-B buffer, staged tile, and the gather offsets of V consecutive rows of B. */
   private static final class Scratch {
     float[] packed = new float[0];
+    final float[] tile = new float[8 * NR];
     private final int[] rowStarts = new int[V];
     private int ldb = -1;
 

@@ -36,17 +36,32 @@ class MatMulTest {
   @ParameterizedTest(name = "{0} abt m={2} n={3} k={4}")
   @MethodSource("cases")
   void abtMatchesReference(String name, MatMul impl, int m, int n, int k) {
-    check(impl, true, m, n, k);
+    check(impl, true, false, m, n, k);
   }
 
   @ParameterizedTest(name = "{0} ab m={2} n={3} k={4}")
   @MethodSource("cases")
   void abMatchesReference(String name, MatMul impl, int m, int n, int k) {
-    check(impl, false, m, n, k);
+    check(impl, false, false, m, n, k);
   }
 
-  /** Panels sit at odd offsets with padded rows; everything outside them must stay untouched. */
-  private static void check(MatMul impl, boolean transposed, int m, int n, int k) {
+  @ParameterizedTest(name = "{0} packed abt m={2} n={3} k={4}")
+  @MethodSource("cases")
+  void packedAbtMatchesReference(String name, MatMul impl, int m, int n, int k) {
+    check(impl, true, true, m, n, k);
+  }
+
+  @ParameterizedTest(name = "{0} packed ab m={2} n={3} k={4}")
+  @MethodSource("cases")
+  void packedAbMatchesReference(String name, MatMul impl, int m, int n, int k) {
+    check(impl, false, true, m, n, k);
+  }
+
+  /**
+   * Panels sit at odd offsets with padded rows; everything outside them must stay untouched. With
+   * {@code packed}, B is packed first at an odd offset of a buffer holding NaN, and multiplied from there.
+   */
+  private static void check(MatMul impl, boolean transposed, boolean packed, int m, int n, int k) {
     SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k + (transposed ? 1 : 0));
     int bRows = transposed ? n : k, bCols = transposed ? k : n;
     int lda = k + 5, ldb = bCols + 3, ldc = n + 7;
@@ -67,7 +82,13 @@ class MatMulTest {
           java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, Float.NaN);
         }
       }
-      if (transposed) {
+      if (packed) {
+        float[] bp = new float[impl.packedSize(n, k) + 13];
+        java.util.Arrays.fill(bp, Float.NaN);
+        if (transposed) impl.packBt(b, bOff, ldb, n, k, bp, 13);
+        else impl.packB(b, bOff, ldb, k, n, bp, 13);
+        impl.gemmPacked(a, aOff, lda, bp, 13, c, cOff, ldc, m, n, k, alpha, accumulate);
+      } else if (transposed) {
         impl.abt(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, alpha, accumulate);
       } else {
         impl.ab(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
