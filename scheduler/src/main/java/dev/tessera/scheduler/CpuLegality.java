@@ -39,7 +39,7 @@ final class CpuLegality {
   /**
    * One block's tiles, in f32 whatever the storage type (the CPU backend computes in f32): the Q
    * tile (blockM×d), the K tile (blockN×d), the scores (blockM×blockN) and the O accumulator
-   * (blockM×e). V rows are read where they lie, as the CPU backend's flash executor does.
+   * (blockM×e). The K and V blocks stream from their packing, done once per batch entry and shared by its row blocks.
    */
   static long workingSetBytes(long bm, long bn, Shapes x) {
     return 4 * (bm * x.d() + bn * x.d() + bm * bn + bm * x.e());
