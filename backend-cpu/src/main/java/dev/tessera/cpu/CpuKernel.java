@@ -34,7 +34,9 @@ public final class CpuKernel {
     this.plan = List.copyOf(plan);
     this.gen = gen;
     this.threads = threads;
-    this.pool = threads == ForkJoinPool.commonPool().getParallelism() ? ForkJoinPool.commonPool() : new ForkJoinPool(threads);
+    // Never the common pool: a thread that waits on it helps run its tasks, so a kernel scheduled
+    // for one thread on a two-core machine (common parallelism 1) ran on two.
+    this.pool = new ForkJoinPool(threads);
     this.flash = new FlashExecutor(gen, pool, threads);
     this.chunks = new ChunkExecutor(pool, flash.mm());
     this.gemms = new GemmExecutor(pool, threads, flash.mm());
