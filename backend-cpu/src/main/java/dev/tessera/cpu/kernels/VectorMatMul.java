@@ -2,12 +2,12 @@ package dev.tessera.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked micro-kernels on the Vector API. This is the only class that touches
- * jdk.incubator.vector, so nothing else loads the incubator module when it is absent.
+ * Register-blocked micro-kernels on the Vector API. Only this class (with VectorFewRows, which it
+ * alone calls, and VectorElementwise) touches jdk.incubator.vector, so nothing else loads the
+ * incubator module when it is absent.
  */
 final class VectorMatMul implements MatMul {
   static final VectorMatMul INSTANCE = new VectorMatMul();
@@ -17,14 +17,11 @@ final class VectorMatMul implements MatMul {
   // Packed panels are two vectors wide. The main tile is 8 rows × 2 vectors: 16 independent FMA
   // chains (2 ports × 4-cycle latency needs ≥ 8) fed by 2 loads and 8 broadcasts per k step.
   // Measured at k = 64 and 128 on AVX-512 (single core, JDK 25): 8×2 ~140 GFLOP/s, 10×2 ~148,
-  // 4×2 ~133, the former 3×4 ~100, 4×4 ~110, 6×4 ~110, 12×2 ~96 (C2 spills). 8 rows divide the
+  // 4×2 ~133, the former 3×4 ~100, 4×4 ~110, 6×4 ~110, 12×2 ~96. 8 rows divide the
   // usual block sizes. With 16 vector registers (AVX2) 8×2 would spill, so 4×2 is the main tile there.
   private static final int NR = 2 * V;
   private static final boolean WIDE_TILE = S.vectorBitSize() >= 512;
-  // rows() works on B in place, four vectors at a time.
-  private static final int ROW_NR = 4 * V;
-  // Below this many rows, packing B costs more than it saves: ab runs on B in place and abt
-  // falls back to dot products along k.
+  // Below this many rows, packing B costs more than it saves: see VectorFewRows.
   private static final int PACK_MIN_ROWS = 5;
 
   // Attention tiles need a few hundred KiB at most; a one-off huge GEMM should not pin its
@@ -47,7 +44,7 @@ final class VectorMatMul implements MatMul {
     Bounds.panel("B", b, bOff, ldb, k, n);
     Bounds.panel("C", c, cOff, ldc, m, n);
     if (m < PACK_MIN_ROWS) {
-      rows(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, 1f, accumulate);
+      VectorFewRows.ab(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
       return;
     }
     float[] bp = scratch(n, k);
@@ -62,7 +59,7 @@ final class VectorMatMul implements MatMul {
     Bounds.panel("B", b, bOff, ldb, n, k);
     Bounds.panel("C", c, cOff, ldc, m, n);
     if (m < PACK_MIN_ROWS) {
-      dots(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, alpha, accumulate);
+      VectorFewRows.abt(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, alpha, accumulate);
       return;
     }
     float[] bp = scratch(n, k);
@@ -205,24 +202,6 @@ final class VectorMatMul implements MatMul {
     }
   }
 
-  /** Few rows of C = alpha·A·B (+ C) straight from an unpacked B. */
-  private static void rows(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-              float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    if (!acc) {
-      zero(c, cOff, ldc, m, n);
-    }
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * lda, ci = cOff + i * ldc;
-      int j = 0;
-      for (; j + ROW_NR <= n; j += ROW_NR) {
-        tile1x4(a, ai, b, bOff + j, ldb, c, ci + j, k, alpha);
-      }
-      for (; j < n; j += V) {
-        tile1x1(a, ai, b, bOff + j, ldb, c, ci + j, k, alpha, S.indexInRange(j, n));
-      }
-    }
-  }
-
   /**
    * The hot loop: t = A[8 rows] · B panel. B comes from a packed panel whose row stride is the
    * constant NR, which lets C2 hoist every bounds check out of the loop (with a run-time ldb it
@@ -324,57 +303,6 @@ final class VectorMatMul implements MatMul {
     r1.add(s1).intoArray(t, 1 * V);
   }
 
-  /** One row × 4 vectors of an unpacked B: the rows of rows(). */
-  private static void tile1x4(float[] a, int a0, float[] b, int bj, int ldb,
-                float[] c, int c0, int k, float alpha) {
-    FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0, r3 = r0;
-    for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-      r0 = FloatVector.fromArray(S, b, bp).fma(x, r0);
-      r1 = FloatVector.fromArray(S, b, bp + V).fma(x, r1);
-      r2 = FloatVector.fromArray(S, b, bp + 2 * V).fma(x, r2);
-      r3 = FloatVector.fromArray(S, b, bp + 3 * V).fma(x, r3);
-    }
-    FloatVector al = FloatVector.broadcast(S, alpha);
-    put(c, c0, r0, al); put(c, c0 + V, r1, al);
-    put(c, c0 + 2 * V, r2, al); put(c, c0 + 3 * V, r3, al);
-  }
-
-  private static void tile1x1(float[] a, int a0, float[] b, int bj, int ldb,
-                float[] c, int c0, int k, float alpha, VectorMask<Float> mask) {
-    // Two chains over alternating p halve the FMA-latency stall of a single accumulator.
-    FloatVector r0 = FloatVector.zero(S), r1 = r0;
-    int p = 0, bp = bj;
-    for (; p + 2 <= k; p += 2, bp += 2 * ldb) {
-      r0 = FloatVector.fromArray(S, b, bp, mask).fma(FloatVector.broadcast(S, a[a0 + p]), r0);
-      r1 = FloatVector.fromArray(S, b, bp + ldb, mask).fma(FloatVector.broadcast(S, a[a0 + p + 1]), r1);
-    }
-    if (p < k) {
-      r0 = FloatVector.fromArray(S, b, bp, mask).fma(FloatVector.broadcast(S, a[a0 + p]), r0);
-    }
-    put(c, c0, r0.add(r1), FloatVector.broadcast(S, alpha), mask);
-  }
-
-  /** c += alpha·r; callers zero C first to overwrite (see zero). */
-  private static void put(float[] c, int ci, FloatVector r, FloatVector alpha) {
-    r.fma(alpha, FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-  }
-
-  private static void put(float[] c, int ci, FloatVector r, FloatVector alpha, VectorMask<Float> mask) {
-    r.fma(alpha, FloatVector.fromArray(S, c, ci, mask)).intoArray(c, ci, mask);
-  }
-
-  /**
-   * Overwriting is accumulating into zeros. A branch on accumulate inside the tiles, once both
-   * sides were profiled (abt overwrites, ab accumulates), made C2 compile the register tile
-   * ~30% slower; a mask-selected load of C instead cost ~25% on ab. Zeroing C costs ~2%.
-   */
-  private static void zero(float[] c, int cOff, int ldc, int m, int n) {
-    for (int i = 0; i < m; i++) {
-      java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-    }
-  }
-
   private static float[] scratch(int n, int k) {
     Scratch s = SCRATCH.get();
     int size = (n + NR - 1) / NR * NR * k;
@@ -405,54 +333,5 @@ final class VectorMatMul implements MatMul {
     }
   }
 
-  /** Few rows: per-element dot products along k, 4 B rows at a time to share each A load. */
-  private static void dots(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-              float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    int kv = k - k % V;
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * lda, ci = cOff + i * ldc;
-      int j = 0;
-      for (; j + 4 <= n; j += 4) {
-        int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int p = 0;
-        for (; p < kv; p += V) {
-          FloatVector x = FloatVector.fromArray(S, a, ai + p);
-          s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-          s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
-          s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
-          s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
-        }
-        if (p < k) {
-          VectorMask<Float> mask = S.indexInRange(p, k);
-          FloatVector x = FloatVector.fromArray(S, a, ai + p, mask);
-          s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mask), s0);
-          s1 = x.fma(FloatVector.fromArray(S, b, b1 + p, mask), s1);
-          s2 = x.fma(FloatVector.fromArray(S, b, b2 + p, mask), s2);
-          s3 = x.fma(FloatVector.fromArray(S, b, b3 + p, mask), s3);
-        }
-        store(c, ci + j, s0.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 1, s1.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 2, s2.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 3, s3.reduceLanes(VectorOperators.ADD), alpha, acc);
-      }
-      for (; j < n; j++) {
-        int bj = bOff + j * ldb;
-        FloatVector s = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kv; p += V) {
-          s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
-        }
-        if (p < k) {
-          VectorMask<Float> mask = S.indexInRange(p, k);
-          s = FloatVector.fromArray(S, a, ai + p, mask).fma(FloatVector.fromArray(S, b, bj + p, mask), s);
-        }
-        store(c, ci + j, s.reduceLanes(VectorOperators.ADD), alpha, acc);
-      }
-    }
-  }
 
-  private static void store(float[] c, int ci, float dot, float alpha, boolean acc) {
-    c[ci] = acc ? Math.fma(alpha, dot, c[ci]) : alpha * dot;
-  }
 }
