@@ -83,7 +83,7 @@ final class FlashPlanner {
       String name = a.normalize().get().normalizer();
       normId = normalizers.id(name);
       stateVars = module.normalizer(name).orElseThrow().state().size();
-      scratchRows = StepEmitter.scratchRows(module.normalizer(name).orElseThrow());
+      scratchRows = StepRows.scratchRows(module.normalizer(name).orElseThrow());
       var analysis = dev.tessera.passes.OnlineAnalysis.analyse(module.normalizer(name).orElseThrow());
       passes = analysis.passes();
       combinable = analysis.combinable();

@@ -160,7 +160,7 @@ final class NormalizerEmitter {
     m.em.pushInt(Math.max(1, d.state().size()));
     mv.visitIntInsn(NEWARRAY, T_FLOAT);
     mv.visitVarInsn(ASTORE, state);
-    int scratch = newArray(m, T_FLOAT, lengthLocal, StepEmitter.scratchRows(d));
+    int scratch = newArray(m, T_FLOAT, lengthLocal, StepRows.scratchRows(d));
     int rescale = m.newLocal(1);
     m.em.pushInt(1);
     mv.visitIntInsn(NEWARRAY, T_FLOAT);

@@ -3,13 +3,10 @@ package dev.tessera.cpu;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.tessera.ir.Expr;
-import dev.tessera.ir.Exprs;
 import dev.tessera.ir.NormalizerDef;
 import dev.tessera.ir.ReduceKind;
 
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassWriter;
@@ -54,56 +51,13 @@ final class StepEmitter implements ExprEmitter.Leaves {
     this.def = def;
     this.mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, NormalizerEmitter.STEP, null, null);
     this.em = new ExprEmitter(mv, this);
-    this.vectors = vectorNames(def);
+    this.vectors = StepRows.vectorNames(def);
     scratchRow.put("p", 0);
     for (String v : vectors) if (!v.equals("x") && !v.equals("p")) scratchRow.put(v, scratchRow.size());
     for (NormalizerDef.StateVar s : def.state()) scalars.put(s.name(), next++);
     scalars.put("rescale", next++);
     for (NormalizerDef.Assign a : def.step()) if (!vectors.contains(a.target())) scalars.putIfAbsent(a.target(), next++);
-    this.pInX = pInPlace(def);
-  }
-
-  /**
-   * p may live in x's row when p is assigned once, from column-wise reads of x only (no row
-   * reduction of x inside), and no later assignment reads x: then the weights need no copy.
-   */
-  static boolean pInPlace(NormalizerDef d) {
-    List<NormalizerDef.Assign> step = d.step();
-    int at = -1;
-    for (int i = 0; i < step.size(); i++) {
-      if (!step.get(i).target().equals("p")) continue;
-      if (at >= 0) return false;
-      at = i;
-    }
-    if (at < 0) return false;
-    for (Expr e : Exprs.nodes(step.get(at).value())) {
-      if (e instanceof Expr.RowReduce r && readsX(r)) return false;
-    }
-    for (int i = at + 1; i < step.size(); i++) if (readsX(step.get(i).value())) return false;
-    return true;
-  }
-
-  private static boolean readsX(Expr e) {
-    return Exprs.nodes(e).stream().anyMatch(n -> n instanceof Expr.Var v && v.name().equals("x"));
-  }
-
-  /** The names holding one value per column: x, p, and every let computed from them. */
-  static Set<String> vectorNames(NormalizerDef d) {
-    Set<String> v = new LinkedHashSet<>(List.of("x", "p"));
-    for (NormalizerDef.Assign a : d.step()) if (isVector(a.value(), v)) v.add(a.target());
-    return v;
-  }
-
-  static int scratchRows(NormalizerDef d) {
-    return vectorNames(d).size() - 1;
-  }
-
-  private static boolean isVector(Expr e, Set<String> vectors) {
-    return switch (e) {
-      case Expr.Var v -> vectors.contains(v.name());
-      case Expr.RowReduce r -> false;
-      default -> Exprs.children(e).stream().anyMatch(c -> isVector(c, vectors));
-    };
+    this.pInX = StepRows.pInPlace(def);
   }
 
   void emit() {
@@ -311,7 +265,7 @@ final class StepEmitter implements ExprEmitter.Leaves {
   private boolean shiftedExp(NormalizerDef.Assign a) {
     if (!(a.value() instanceof Expr.Call call) || call.fn() != Expr.Fn.EXP) return false;
     if (!(call.args().get(0) instanceof Expr.Binary b) || b.op() != Expr.BinOp.SUB) return false;
-    if (!(b.left() instanceof Expr.Var w) || !vectors.contains(w.name()) || isVector(b.right(), vectors)) return false;
+    if (!(b.left() instanceof Expr.Var w) || !vectors.contains(w.name()) || StepRows.isVector(b.right(), vectors)) return false;
     rowArray(w.name());
     em.emit(b.right(), JType.FLOAT);
     rowArray(a.target());
