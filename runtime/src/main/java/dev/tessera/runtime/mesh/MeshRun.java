@@ -63,6 +63,9 @@ public final class MeshRun {
     this.algorithm = algorithm;
   }
 
+  /** The largest grid side the event mode is run on: beyond it a simulation with numbers takes minutes to hours. */
+  public static final int EVENT_GRID_LIMIT = 128;
+
   /** Grid sides tried, smallest first, when the caller names none: the first whose programs fit SRAM wins. */
   public static final List<Integer> DEFAULT_GRIDS = List.of(4, 8, 16, 32, 64);
 
