@@ -36,10 +36,15 @@ final class MeshTarget {
   }
 
   static MeshProfile profile(String name) throws CompileException {
+    return profile(name, "--mesh-profile");
+  }
+
+  /** The mesh profile {@code name}, given with the command-line option {@code option}. */
+  static MeshProfile profile(String name, String option) throws CompileException {
     try {
       return MeshProfiles.get(name);
     } catch (ProfileException e) {
-      throw RunCommand.error(RunErrors.BAD_VALUE, "--mesh-profile: " + e.getMessage(), "use wse2 or wse3");
+      throw RunCommand.error(RunErrors.BAD_VALUE, option + ": " + e.getMessage(), "use wse2 or wse3");
     }
   }
 

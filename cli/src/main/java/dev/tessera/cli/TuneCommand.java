@@ -10,6 +10,7 @@ import dev.tessera.passes.Pipeline;
 import dev.tessera.runtime.CpuTuneRunner;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.RunErrors;
+import dev.tessera.runtime.mesh.MeshRun;
 import dev.tessera.runtime.mesh.MeshTuneRunner;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
@@ -86,7 +87,7 @@ final class TuneCommand implements Callable<Integer> {
     try {
       checkOptions();
       Budget b = budget();
-      MeshProfile mesh = target.equals("mesh") ? MeshTarget.profile(profile == null ? "wse2" : profile) : null;
+      MeshProfile mesh = target.equals("mesh") ? MeshTarget.profile(profile == null ? "wse2" : profile, "--profile") : null;
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
@@ -106,7 +107,9 @@ final class TuneCommand implements Callable<Integer> {
       }
       List<Schedule> candidates = mesh == null ? candidates(kernel, prepared.dims(), err) : MeshTuneRunner.candidates(kernel, prepared.dims(), mesh);
       if (candidates.isEmpty()) {
-        throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no legal " + target + " schedule for " + kernel.name() + " at these sizes", "");
+        throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no legal mesh schedule for " + kernel.name() + " at these sizes on a grid the event "
+            + "simulation runs (up to " + MeshRun.EVENT_GRID_LIMIT + "x" + MeshRun.EVENT_GRID_LIMIT + " cores)",
+            "rank larger grids with 'tessera schedule FILE --target mesh' and time them with 'tessera sim --mode analytic'");
       }
       Autotuner.Runner runner = mesh == null ? new CpuTuneRunner(module, kernel, prepared, warmUp)
           : new MeshTuneRunner(module, kernel, prepared.dims(), prepared.inputs(), mesh);
