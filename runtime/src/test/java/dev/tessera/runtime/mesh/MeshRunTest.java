@@ -87,6 +87,35 @@ class MeshRunTest {
     }
   }
 
+  /**
+   * Score modifiers as stages: index-dependent addends (ALiBi) and factors (RetNet's decay) as host
+   * matrices, functions of the score alone (soft cap, sigmoid, ReLU) on the cores; no normalizer
+   * (sigmoid, ReLU); key heads shared by expression subscripts (GQA's h / G, MLA's latent head 0).
+   * Prefill with M ≠ N and fully masked rows (M > N causal), and one-row decode.
+   */
+  @Test
+  void modifiedAndSharedHeadAttention() throws Exception {
+    Map<String, Long> wide = Map.of("B", 1L, "H", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L);
+    Map<String, Long> decode = Map.of("B", 1L, "H", 2L, "M", 1L, "N", 77L, "D", 8L, "E", 5L);
+    for (String f : new String[] {"alibi", "softcap", "sigmoid", "relu"}) {
+      check("attention/" + f + ".attn", wide, 4, "meshgemm");
+      check("attention/" + f + ".attn", decode, 5, "meshgemm");
+    }
+    check("attention/alibi.attn", Map.of("B", 1L, "H", 3L, "M", 20L, "N", 33L, "D", 8L, "E", 8L), 3, "meshgemm");
+    check("attention/retnet_parallel.attn", Map.of("B", 1L, "H", 2L, "T", 33L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/retnet_parallel.attn", Map.of("B", 2L, "H", 1L, "T", 1L, "D", 4L, "E", 3L), 2, "meshgemm");
+    check("attention/gqa.attn", Map.of("B", 1L, "H", 4L, "Hk", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/gqa.attn", Map.of("B", 2L, "H", 3L, "Hk", 1L, "M", 1L, "N", 77L, "D", 8L, "E", 5L), 4, "meshgemm");
+    check("attention/mla_decode.attn", Map.of("B", 1L, "H", 3L, "M", 1L, "N", 33L), 8, "meshgemm");
+  }
+
+  @Test
+  void aModifierTheCoresCannotComputeIsRefused() throws Exception {
+    RunException e = assertThrows(RunException.class,
+        () -> check("attention/diff.attn", Map.of("B", 1L, "H", 1L, "M", 5L, "N", 5L, "D", 4L, "E", 4L), 2, "meshgemm"));
+    assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
+  }
+
   @Test
   void sramOverflowNamesTheCore() throws Exception {
     RunException e = assertThrows(RunException.class,
