@@ -14,14 +14,21 @@ import dev.tessera.runtime.DenseTensor;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Zoo kernels on the mesh simulator against the reference interpreter, on awkward shapes. */
 class MeshRunTest {
   static double check(String file, Map<String, Long> dims, int grid, String algorithm) throws Exception {
-    Frontend.Compiled c = Frontend.compile(new Sources(), Path.of("..", "examples", file));
+    return check(Path.of("..", "examples", file), dims, grid, algorithm);
+  }
+
+  static double check(Path source, Map<String, Long> dims, int grid, String algorithm) throws Exception {
+    String file = source.getFileName().toString();
+    Frontend.Compiled c = Frontend.compile(new Sources(), source);
     Module m = Pipeline.run(c.module());
     Kernel k = m.kernels().get(0);
     Inputs.Prepared p = Inputs.prepare(k, c.sourceMap(), Map.of(), dims, 7);
@@ -109,11 +116,27 @@ class MeshRunTest {
     check("attention/mla_decode.attn", Map.of("B", 1L, "H", 3L, "M", 1L, "N", 33L), 8, "meshgemm");
   }
 
+  /** Differential attention: two attention templates, then an element-wise map that broadcasts the 0-d {@code lam}. */
   @Test
-  void aModifierTheCoresCannotComputeIsRefused() throws Exception {
-    RunException e = assertThrows(RunException.class,
-        () -> check("attention/diff.attn", Map.of("B", 1L, "H", 1L, "M", 5L, "N", 5L, "D", 4L, "E", 4L), 2, "meshgemm"));
+  void differentialAttention() throws Exception {
+    check("attention/diff.attn", Map.of("B", 1L, "H", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/diff.attn", Map.of("B", 2L, "H", 1L, "M", 1L, "N", 77L, "D", 8L, "E", 5L), 4, "meshgemm");
+  }
+
+  @Test
+  void aModifierTheCoresCannotComputeIsRefused(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("square.attn");
+    Files.writeString(f, """
+        kernel square(Q: f32[M, D], K: f32[N, D], V: f32[N, E]) -> (O: f32[M, E]) {
+          S[m, n] = sum[d] Q[m, d] * K[n, d]
+          R[m, n] = S[m, n] * S[m, n] + (m - n)
+          P[m, n] = softmax[n](R[m, n])
+          O[m, e] = sum[n] P[m, n] * V[n, e]
+        }
+        """);
+    RunException e = assertThrows(RunException.class, () -> check(f, Map.of("M", 5L, "N", 5L, "D", 4L, "E", 4L), 2, "meshgemm"));
     assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
+    assertThat(e.getMessage()).contains("score modifier R");
   }
 
   @Test
