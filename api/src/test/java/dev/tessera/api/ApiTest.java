@@ -370,7 +370,7 @@ class ApiTest {
     CompiledKernel ref = Tessera.fromSource("gemm.attn", GEMM).target(Target.REF).compile();
     assertClose(sim.outputs().get("C"), ref.run(in).get("C"));
 
-    CompiledKernel retnet = Tessera.fromFile(ZOO.resolve("attention/retnet_recurrent.attn")).target(Target.MESH)
+    CompiledKernel retnet = Tessera.fromFile(ZOO.resolve("attention/gla.attn")).target(Target.MESH)
         .dims(Map.of("B", 1L, "H", 1L, "T", 8L, "D", 4L, "E", 4L)).compile();
     assertThat(assertThrows(TesseraException.class, () -> retnet.autotune(1, Duration.ofSeconds(5), TuneListener.NONE)).code()).isEqualTo("E410");
   }

@@ -129,10 +129,10 @@ class TuneCommandTest {
   void meshTuningOfAttentionTriesGridsAndAKernelTheMeshCannotRunIsADiagnostic() {
     CliRun mha = tune("--target", "mesh", "--budget", 2).assertOk();
     assertThat(mha.out()).contains("winner    mesh{");
-    CliRun retnet = CliRun.of("tune", example("attention", "retnet_recurrent.attn"), "--target", "mesh", "--budget", 1,
+    CliRun retnet = CliRun.of("tune", example("attention", "gla.attn"), "--target", "mesh", "--budget", 1,
         "--dim", "T=8", "--dim", "D=4", "--dim", "E=4");
     retnet.assertInputError(RunErrors.UNAVAILABLE);
-    assertThat(retnet.err()).contains("recurrent");
+    assertThat(retnet.err()).contains("per-channel decay");
   }
 
   @Test

@@ -204,17 +204,8 @@ final class AttentionLowering {
     };
   }
 
-  /** One element of a host tensor, for masks and stage matrices that read one. */
   private double read(String tensor, long[] at) {
-    DenseTensor t = run.tensors().get(tensor);
-    long off = 0;
-    for (int a = 0; a < at.length; a++) {
-      if (at[a] < 0 || at[a] >= t.extent(a)) {
-        throw new IndexOutOfBoundsException("subscript " + a + " of " + tensor + " is " + at[a] + ", outside [0, " + t.extent(a) + ")");
-      }
-      off += at[a] * t.stride(a);
-    }
-    return t.data()[(int) off];
+    return Views.element(run.tensors(), tensor, at);
   }
 
   /** The mask as a 0/1 matrix for one batch tuple; all ones without a mask. */

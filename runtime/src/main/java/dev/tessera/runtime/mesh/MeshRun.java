@@ -117,7 +117,7 @@ public final class MeshRun {
       case Op.ParallelAttention a -> new AttentionLowering(this).run(a);
       case Op.Normalize n -> throw unsupported("a stand-alone normalize of " + n.out());
       case Op.Scan s -> throw unsupported("a scan (recurrent kernels)");
-      case Op.RecurrentAttention r -> throw unsupported("recurrent (linear) attention");
+      case Op.RecurrentAttention r -> new RecurrenceLowering(this).run(r);
     }
   }
 

@@ -102,6 +102,23 @@ final class Views {
     return new MeshExec.Matrix(r, c, d);
   }
 
+  /**
+   * Element {@code at} of the host tensor {@code name}, for masks, stage matrices and decays that read one.
+   *
+   * @throws IndexOutOfBoundsException naming the subscript that falls outside its axis
+   */
+  static double element(Map<String, DenseTensor> tensors, String name, long[] at) {
+    DenseTensor t = tensors.get(name);
+    long off = 0;
+    for (int a = 0; a < at.length; a++) {
+      if (at[a] < 0 || at[a] >= t.extent(a)) {
+        throw new IndexOutOfBoundsException("subscript " + a + " of " + name + " is " + at[a] + ", outside [0, " + t.extent(a) + ")");
+      }
+      off += at[a] * t.stride(a);
+    }
+    return t.data()[(int) off];
+  }
+
   /** Writes a rows × cols matrix back into {@code t}. */
   static void scatter(MeshExec.Matrix m, DenseTensor t, List<String> axes, List<String> rows, List<String> cols, Map<String, Integer> batch,
       Map<String, Integer> extents) {

@@ -148,9 +148,21 @@ class MeshRunTest {
     assertThat(e.getMessage()).contains("49152 bytes per core");
   }
 
+  /** Recurrences with a constant (RetNet) or data-dependent (Mamba-2) scalar decay, in their parallel form; one step; T = 77. */
   @Test
-  void recurrentKernelsAreRefused() throws Exception {
-    RunException e = assertThrows(RunException.class, () -> check("attention/retnet_recurrent.attn", Map.of(), 2, "meshgemm"));
+  void scalarDecayRecurrences() throws Exception {
+    for (String f : new String[] {"retnet_recurrent", "mamba2_ssd"}) {
+      check("attention/" + f + ".attn", Map.of("B", 1L, "H", 2L, "T", 33L, "D", 7L, "E", 9L), 4, "meshgemm");
+      check("attention/" + f + ".attn", Map.of("B", 2L, "H", 1L, "T", 1L, "D", 4L, "E", 3L), 3, "meshgemm");
+    }
+    check("attention/mamba2_ssd.attn", Map.of("B", 1L, "H", 1L, "T", 77L, "D", 8L, "E", 8L), 5, "meshgemm");
+  }
+
+  @Test
+  void perChannelDecayIsRefused() throws Exception {
+    RunException e = assertThrows(RunException.class,
+        () -> check("attention/gla.attn", Map.of("B", 1L, "H", 1L, "T", 8L, "D", 4L, "E", 4L), 2, "meshgemm"));
     assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
+    assertThat(e.getMessage()).contains("per-channel decay");
   }
 }
