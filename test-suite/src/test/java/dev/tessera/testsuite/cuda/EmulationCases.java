@@ -1,0 +1,78 @@
+package dev.tessera.testsuite.cuda;
+
+import dev.tessera.cuda.CudaBackend;
+import dev.tessera.ir.ElemType;
+import dev.tessera.scheduler.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The shapes {@link CudaEmulationTest} runs. Dimensions are compile-time constants of the generated
+ * code, so every case is one compile: each file gets a few shapes chosen to reach its awkward
+ * corners rather than many shapes.
+ */
+final class EmulationCases {
+  private EmulationCases() {}
+
+  /** One run: a zoo file, its storage type, dimensions (those the file lacks are ignored) and a schedule (else the default). */
+  record Case(String file, ElemType dtype, Map<String, Long> dims, Optional<Schedule> schedule) {
+    Case {
+      dims = new TreeMap<>(dims);
+    }
+
+    @Override
+    public String toString() {
+      return file + " " + dtype.text() + " " + dims + schedule.map(s -> " " + s).orElse("");
+    }
+  }
+
+  private static final String[] FLASH = {"mha", "mha_causal", "gqa", "sliding_window", "alibi", "softcap", "sigmoid", "relu", "diff",
+      "block_sparse"};
+
+  static List<Case> all() {
+    List<Case> c = new ArrayList<>();
+    for (String f : FLASH) {
+      String file = "attention/" + f + ".attn";
+      long h = f.equals("gqa") ? 4 : 2;
+      // M < N: partial tiles on both axes, causal rows see more keys than their index.
+      c.add(new Case(file, ElemType.F32, dims(2, h, 33, 77, 16, 32), Optional.empty()));
+      // M > N: with a causal mask the first M - N rows see no key at all.
+      c.add(new Case(file, ElemType.F16, dims(1, h, 77, 33, 32, 16), Optional.empty()));
+      // Decode: one query row, the key range split across blocks and combined.
+      c.add(new Case(file, ElemType.BF16, dims(1, h, 1, 77, 16, 16), Optional.empty()));
+    }
+    Schedule small = CudaBackend.defaultSchedule().with("threads", 64).with("blockM", 32).with("blockN", 32);
+    c.add(new Case("attention/mha_causal.attn", ElemType.F16, dims(1, 2, 77, 77, 16, 48), Optional.of(small.with("splitKv", 1))));
+    c.add(new Case("attention/mha_causal.attn", ElemType.F32, dims(1, 2, 100, 130, 16, 16), Optional.of(small.with("splitKv", 3))));
+    c.add(new Case("attention/sliding_window.attn", ElemType.F16, dims(1, 1, 200, 200, 16, 16), Optional.of(small.with("splitKv", 1))));
+    c.add(new Case("attention/block_sparse.attn", ElemType.F16, dims(1, 2, 130, 150, 16, 16), Optional.empty()));
+    // d and e not multiples of 16: the op-by-op path.
+    c.add(new Case("attention/mha.attn", ElemType.F32, dims(2, 2, 33, 7, 5, 7), Optional.empty()));
+    c.add(new Case("attention/mha_causal.attn", ElemType.F16, dims(1, 2, 9, 5, 8, 3), Optional.empty()));
+    for (ElemType t : new ElemType[] {ElemType.F32, ElemType.F16}) {
+      c.add(new Case("attention/retnet_parallel.attn", t, Map.of("B", 1L, "H", 2L, "T", t == ElemType.F32 ? 77L : 33L, "D", 16L, "E", 16L),
+          Optional.empty()));
+      for (String r : new String[] {"retnet_recurrent", "mamba2_ssd", "gla"}) {
+        Map<String, Long> d = t == ElemType.F32 ? Map.of("B", 2L, "H", 2L, "T", 45L, "D", 16L, "E", 7L)
+            : Map.of("B", 1L, "H", 3L, "T", 33L, "D", 8L, "E", 40L);
+        c.add(new Case("attention/" + r + ".attn", t, d, Optional.empty()));
+      }
+    }
+    c.add(new Case("attention/mla_decode.attn", ElemType.F32, Map.of("B", 1L, "H", 3L, "M", 2L, "N", 33L), Optional.empty()));
+    c.add(new Case("attention/mla_decode.attn", ElemType.F16, Map.of("B", 2L, "H", 2L, "M", 1L, "N", 77L), Optional.empty()));
+    c.add(new Case("einsum/gemm.attn", ElemType.F32, Map.of("M", 33L, "K", 77L, "N", 5L), Optional.empty()));
+    c.add(new Case("einsum/gemm.attn", ElemType.BF16, Map.of("M", 65L, "K", 17L, "N", 70L), Optional.empty()));
+    c.add(new Case("einsum/gemv.attn", ElemType.F32, Map.of("N", 77L, "K", 33L), Optional.empty()));
+    c.add(new Case("einsum/gemv.attn", ElemType.F16, Map.of("N", 1L, "K", 100L), Optional.empty()));
+    c.add(new Case("einsum/gated_mlp.attn", ElemType.F32, Map.of("T", 7L, "Dm", 33L, "F", 13L), Optional.empty()));
+    c.add(new Case("einsum/gated_mlp.attn", ElemType.F16, Map.of("T", 33L, "Dm", 16L, "F", 70L), Optional.empty()));
+    return c;
+  }
+
+  private static Map<String, Long> dims(long b, long h, long m, long n, long d, long e) {
+    return Map.of("B", b, "H", h, "Hk", 2L, "M", m, "N", n, "D", d, "E", e);
+  }
+}
