@@ -1,7 +1,9 @@
 // The emulation runtime and driver: runs the launches of a plan (written by the Java harness from
 // the launch manifest) over the buffers in a directory. Each block runs alone; its threads are
-// fibers that switch only at barriers and warp collectives, in thread order, so a run is
-// deterministic.
+// fibers that switch only at barriers and warp collectives, so a run is deterministic. Two legal
+// schedules alternate between blocks, so that a missing barrier shows in one of them: even blocks
+// run their threads in increasing order and complete cp.async copies as late as allowed (at the
+// issuing thread's wait), odd blocks run them in decreasing order and complete copies at issue.
 //
 //   tsr-emu PLAN DIR
 //   PLAN lines:  buffer NAME BYTES input|output|scratch
@@ -39,7 +41,7 @@ extern const int tsr_emu_entry_count;
 
 namespace {
 
-constexpr size_t kStack = 256 * 1024;
+constexpr size_t kStack = 64 * 1024;  // AddressSanitizer clears a stack's shadow on every switch: keep it small
 
 struct Copy {
   void* dst;
@@ -60,15 +62,20 @@ struct Fiber {
   std::deque<std::vector<Copy>> groups;
 };
 
+// A warp collective is one barrier: lanes deposit their values, the last to arrive computes every
+// lane's result, then all are released. Slots alternate with the barrier generation, because a
+// released lane may deposit for the next collective before a slower lane has read this one.
 struct Warp {
   int arrived = 0, exited = 0;
   unsigned long long gen = 0;
-  unsigned long long word[32];
+  unsigned long long word[2][32];
   unsigned frag[32][6];
+  float acc[2][32][4];
 };
 
 struct Block {
   int threads = 0, arrived = 0, exited = 0;
+  bool odd = false;  // odd blocks run their threads in reverse order and complete cp.async at issue
   unsigned long long gen = 0;
   size_t shared = 0;
   std::vector<Fiber> fibers;
@@ -177,7 +184,8 @@ void run_block() {
   int live = blk.threads;
   while (live > 0) {
     bool progressed = false;
-    for (int t = 0; t < blk.threads; ++t) {
+    for (int i = 0; i < blk.threads; ++i) {
+      const int t = blk.odd ? blk.threads - 1 - i : i;
       Fiber& f = blk.fibers[t];
       if (f.done || !released(f)) continue;
       progressed = true;
@@ -219,6 +227,7 @@ void launch(const tsr_emu_entry& e, unsigned grid, unsigned threads, size_t shar
 #endif
   for (unsigned b = 0; b < grid; ++b) {
     blockIdx = {b, 0, 0};
+    blk.odd = (b & 1) != 0;
     run_block();
   }
 }
@@ -229,6 +238,31 @@ std::vector<char> read_file(const std::string& path, size_t bytes) {
   if (!in.read(v.data(), (std::streamsize)bytes)) tsr_emu_fail("cannot read %zu bytes from %s", bytes, path.c_str());
   return v;
 }
+
+// Arrives at the warp's collective; `last` runs in the lane that completes it, before any lane is released.
+template <class Last>
+void warp_collective(unsigned mask, const char* what, Last last) {
+  const int w = blk.current / 32;
+  Warp& warp = blk.warps[w];
+  const int lanes = blk.threads - w * 32 < 32 ? blk.threads - w * 32 : 32;
+  if (mask != 0xffffffffu) tsr_emu_fail("%s with mask %#x: only full-warp collectives are emulated", what, mask);
+  if (lanes < 32) tsr_emu_fail("%s with a full mask in %s, whose warp %d has only %d threads", what, blk.name, w, lanes);
+  if (warp.exited > 0) {
+    tsr_emu_fail("%s with a full mask in %s block %u after %d lanes of warp %d exited", what, blk.name, blockIdx.x, warp.exited, w);
+  }
+  if (++warp.arrived == lanes) {
+    last(warp);
+    warp.arrived = 0;
+    ++warp.gen;
+    return;
+  }
+  Fiber& f = self();
+  f.wait = Wait::kWarp;
+  f.gen = warp.gen;
+  f.at = what;
+  yield(false);
+}
+
 
 }  // namespace
 
@@ -261,35 +295,17 @@ void tsr_emu_syncthreads() {
 
 int tsr_emu_lane() { return blk.current & 31; }
 
+
 void tsr_emu_warp_barrier(unsigned mask, const char* what) {
-  const int w = blk.current / 32;
-  Warp& warp = blk.warps[w];
-  const int lanes = blk.threads - w * 32 < 32 ? blk.threads - w * 32 : 32;
-  if (mask != 0xffffffffu) tsr_emu_fail("%s with mask %#x: only full-warp collectives are emulated", what, mask);
-  if (lanes < 32) tsr_emu_fail("%s with a full mask in %s, whose warp %d has only %d threads", what, blk.name, w, lanes);
-  if (warp.exited > 0) {
-    tsr_emu_fail("%s with a full mask in %s block %u after %d lanes of warp %d exited", what, blk.name, blockIdx.x, warp.exited, w);
-  }
-  if (++warp.arrived == lanes) {
-    warp.arrived = 0;
-    ++warp.gen;
-    return;
-  }
-  Fiber& f = self();
-  f.wait = Wait::kWarp;
-  f.gen = warp.gen;
-  f.at = what;
-  yield(false);
+  warp_collective(mask, what, [](Warp&) {});
 }
 
 unsigned long long tsr_emu_exchange(unsigned mask, unsigned long long v, int src, const char* what) {
   Warp& warp = blk.warps[blk.current / 32];
-  const int lane = blk.current & 31;
-  warp.word[lane] = v;
-  tsr_emu_warp_barrier(mask, what);
-  unsigned long long r = src >= 0 && src < 32 ? warp.word[src] : v;
-  tsr_emu_warp_barrier(mask, what);  // no lane overwrites its word before every lane has read
-  return r;
+  const int slot = (int)(warp.gen & 1);
+  warp.word[slot][blk.current & 31] = v;
+  warp_collective(mask, what, [](Warp&) {});
+  return src >= 0 && src < 32 ? warp.word[slot][src] : v;
 }
 
 void tsr_emu_cp_async(void* dst, const void* src, int src_bytes) {
@@ -301,7 +317,11 @@ void tsr_emu_cp_async(void* dst, const void* src, int src_bytes) {
     tsr_emu_fail("cp.async in %s: 16-byte copy with a misaligned address (shared offset %td, global %p)", blk.name, d - tsr_smem, src);
   }
   if (src_bytes < 0 || src_bytes > 16) tsr_emu_fail("cp.async in %s: src-size %d", blk.name, src_bytes);
-  self().open.push_back(Copy{dst, src, src_bytes});
+  if (blk.odd) {
+    complete({Copy{dst, src, src_bytes}});
+  } else {
+    self().open.push_back(Copy{dst, src, src_bytes});
+  }
 }
 
 void tsr_emu_cp_commit() {
@@ -327,27 +347,36 @@ void tsr_emu_cp_wait(int pending) {
 // The lower half of a register holds the lower column (A) or row (B).
 void tsr_emu_mma_16816(float* c, const unsigned* a, const unsigned* b, bool bf16) {
   Warp& warp = blk.warps[blk.current / 32];
-  const int lane = blk.current & 31;
-  for (int i = 0; i < 4; ++i) warp.frag[lane][i] = a[i];
+  const int lane = blk.current & 31, slot = (int)(warp.gen & 1);
+  for (int i = 0; i < 4; ++i) {
+    warp.frag[lane][i] = a[i];
+    warp.acc[slot][lane][i] = c[i];
+  }
   warp.frag[lane][4] = b[0];
   warp.frag[lane][5] = b[1];
-  tsr_emu_warp_barrier(0xffffffffu, "mma.sync");
-  auto value = [&](unsigned reg, int half) {
-    unsigned short bits = (unsigned short)(reg >> (16 * half));
-    return bf16 ? __bfloat162float(__nv_bfloat16{bits}) : __half2float(__half{bits});
-  };
-  auto at_a = [&](int row, int k) { return value(warp.frag[(row % 8) * 4 + (k % 8) / 2][(row / 8) + 2 * (k / 8)], k & 1); };
-  auto at_b = [&](int k, int col) { return value(warp.frag[col * 4 + (k % 8) / 2][4 + k / 8], k & 1); };
-  const int g = lane >> 2, t = lane & 3;
-  float out[4];
-  for (int i = 0; i < 4; ++i) {
-    const int row = g + (i >> 1) * 8, col = 2 * t + (i & 1);
-    double sum = 0;  // products of 16-bit values are exact; the sum is rounded once
-    for (int k = 0; k < 16; ++k) sum += (double)at_a(row, k) * (double)at_b(k, col);
-    out[i] = (float)((double)c[i] + sum);
-  }
-  tsr_emu_warp_barrier(0xffffffffu, "mma.sync");
-  for (int i = 0; i < 4; ++i) c[i] = out[i];
+  warp_collective(0xffffffffu, "mma.sync", [&](Warp& w) {
+    auto value = [&](unsigned reg, int half) {
+      unsigned short bits = (unsigned short)(reg >> (16 * half));
+      return bf16 ? __bfloat162float(__nv_bfloat16{bits}) : __half2float(__half{bits});
+    };
+    float A[16][16], B[16][8];
+    for (int row = 0; row < 16; ++row) {
+      for (int k = 0; k < 16; ++k) A[row][k] = value(w.frag[(row % 8) * 4 + (k % 8) / 2][(row / 8) + 2 * (k / 8)], k & 1);
+    }
+    for (int k = 0; k < 16; ++k) {
+      for (int col = 0; col < 8; ++col) B[k][col] = value(w.frag[col * 4 + (k % 8) / 2][4 + k / 8], k & 1);
+    }
+    for (int l = 0; l < 32; ++l) {
+      const int g = l >> 2, t = l & 3;
+      for (int i = 0; i < 4; ++i) {
+        const int row = g + (i >> 1) * 8, col = 2 * t + (i & 1);
+        double sum = 0;  // products of 16-bit values are exact; the sum is rounded once
+        for (int k = 0; k < 16; ++k) sum += (double)A[row][k] * (double)B[k][col];
+        w.acc[slot][l][i] = (float)((double)w.acc[slot][l][i] + sum);
+      }
+    }
+  });
+  for (int i = 0; i < 4; ++i) c[i] = warp.acc[slot][lane][i];
 }
 
 int main(int argc, char** argv) {

@@ -49,6 +49,9 @@ final class EmulationCases {
     c.add(new Case("attention/mha_causal.attn", ElemType.F32, dims(1, 2, 100, 130, 16, 16), Optional.of(small.with("splitKv", 3))));
     c.add(new Case("attention/sliding_window.attn", ElemType.F16, dims(1, 1, 200, 200, 16, 16), Optional.of(small.with("splitKv", 1))));
     c.add(new Case("attention/block_sparse.attn", ElemType.F16, dims(1, 2, 130, 150, 16, 16), Optional.empty()));
+    // Regression: without a normalizer, a row's seen flag must be shared by the quad holding its columns
+    // (keys 64..66 of the second split are held by lanes other than the quad's first).
+    c.add(new Case("attention/relu.attn", ElemType.BF16, dims(1, 2, 1, 67, 16, 16), Optional.empty()));
     // d and e not multiples of 16: the op-by-op path.
     c.add(new Case("attention/mha.attn", ElemType.F32, dims(2, 2, 33, 7, 5, 7), Optional.empty()));
     c.add(new Case("attention/mha_causal.attn", ElemType.F16, dims(1, 2, 9, 5, 8, 3), Optional.empty()));
@@ -69,6 +72,27 @@ final class EmulationCases {
     c.add(new Case("einsum/gemv.attn", ElemType.F16, Map.of("N", 1L, "K", 100L), Optional.empty()));
     c.add(new Case("einsum/gated_mlp.attn", ElemType.F32, Map.of("T", 7L, "Dm", 33L, "F", 13L), Optional.empty()));
     c.add(new Case("einsum/gated_mlp.attn", ElemType.F16, Map.of("T", 33L, "Dm", 16L, "F", 70L), Optional.empty()));
+    Schedule one = CudaBackend.defaultSchedule().with("threads", 32).with("blockM", 16).with("blockN", 16);
+    Schedule big = CudaBackend.defaultSchedule().with("threads", 256).with("blockM", 128).with("blockN", 128);
+    for (String f : FLASH) {
+      String file = "attention/" + f + ".attn";
+      long h = f.equals("gqa") ? 4 : 2;
+      c.add(new Case(file, ElemType.F16, dims(2, h, 1, 1, 16, 16), Optional.empty()));
+      c.add(new Case(file, ElemType.F32, dims(1, h, 130, 70, 48, 80), Optional.of(small.with("splitKv", 2))));
+      c.add(new Case(file, ElemType.BF16, dims(1, h, 130, 70, 48, 80), Optional.of(one.with("splitKv", 3))));
+      c.add(new Case(file, ElemType.F16, dims(1, h, 200, 260, 256, 32), Optional.of(big)));
+    }
+    c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 9L, "D", 130L, "E", 3L), Optional.empty()));
+    c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 3L, "D", 4L, "E", 1030L), Optional.empty()));
+    c.add(new Case("attention/mamba2_ssd.attn", ElemType.F16, Map.of("B", 1L, "H", 1L, "T", 1L, "D", 128L, "E", 1L), Optional.empty()));
+    c.add(new Case("attention/retnet_recurrent.attn", ElemType.BF16, Map.of("B", 1L, "H", 1L, "T", 5L, "D", 200L, "E", 5L), Optional.empty()));
+    c.add(new Case("einsum/gemm.attn", ElemType.F32, Map.of("M", 1L, "K", 1L, "N", 1L), Optional.empty()));
+    c.add(new Case("einsum/gemm.attn", ElemType.F16, Map.of("M", 130L, "K", 33L, "N", 1L), Optional.empty()));
+    c.add(new Case("einsum/gemv.attn", ElemType.BF16, Map.of("N", 300L, "K", 1L), Optional.empty()));
+    c.add(new Case("einsum/gated_mlp.attn", ElemType.BF16, Map.of("T", 1L, "Dm", 1L, "F", 1L), Optional.empty()));
+    c.add(new Case("attention/mla_decode.attn", ElemType.BF16, Map.of("B", 1L, "H", 1L, "M", 3L, "N", 1L), Optional.empty()));
+    c.add(new Case("attention/retnet_parallel.attn", ElemType.F16, Map.of("B", 1L, "H", 1L, "T", 1L, "D", 16L, "E", 16L), Optional.empty()));
+    c.add(new Case("attention/retnet_parallel.attn", ElemType.F32, Map.of("B", 2L, "H", 2L, "T", 130L, "D", 5L, "E", 3L), Optional.empty()));
     return c;
   }
 

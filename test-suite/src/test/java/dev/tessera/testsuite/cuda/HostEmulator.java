@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Runs generated CUDA C on the host: the source is compiled by g++ against the emulation in
  * {@code src/test/emu} (a shim header and a fiber runtime, see {@code tsr_emu.h}) and its launch
  * manifest is executed launch by launch. Binaries are cached under {@code target/cuda-emu} by the
- * hash of everything that goes into them, so an unchanged kernel is not compiled again.
+ * hash of everything that goes into them, so an unchanged kernel is not compiled again; beside each
+ * are its source and plan, so a failing case can be rerun by hand ({@code BINARY PLAN DIR} with the
+ * inputs as {@code DIR/NAME.in}).
  */
 final class HostEmulator {
   private static final Path EMU = Path.of("src", "test", "emu").toAbsolutePath();
@@ -87,6 +89,7 @@ final class HostEmulator {
     if (Files.exists(binary)) return binary;
     Path cpp = cache.resolve(a.kernel() + "-" + key + ".cpp");
     Files.writeString(cpp, source, StandardCharsets.UTF_8);
+    Files.writeString(cache.resolve(a.kernel() + "-" + key + ".plan"), plan(m));
     Path partial = cache.resolve(a.kernel() + "-" + key + ".part");
     Optional<String> error = compile(gxx, cache, own, List.of(cpp.toString(), runtime.toString()), partial);
     if (error.isPresent()) throw new IOException("g++ rejects the emulation of " + a.kernel() + ":\n" + error.get());
@@ -119,18 +122,10 @@ final class HostEmulator {
   Map<String, double[]> run(Path binary, LaunchManifest m, Map<String, double[]> inputs) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory(cache, "run-");
     try {
-      StringBuilder plan = new StringBuilder();
       for (LaunchManifest.Buffer b : m.buffers()) {
-        plan.append("buffer ").append(b.name()).append(' ').append(b.bytes()).append(' ').append(b.role()).append('\n');
         if (b.role().equals("input")) Files.write(dir.resolve(b.name() + ".in"), encode(inputs.get(b.name()), b.dtype()));
       }
-      for (LaunchManifest.Launch l : m.launches()) {
-        plan.append("launch ").append(l.entry()).append(' ').append(l.grid()).append(' ').append(l.block()).append(' ')
-            .append(l.sharedBytes());
-        l.params().forEach(p -> plan.append(' ').append(p));
-        plan.append('\n');
-      }
-      Files.writeString(dir.resolve("plan"), plan.toString());
+      Files.writeString(dir.resolve("plan"), plan(m));
       ProcessBuilder pb = new ProcessBuilder(binary.toString(), "plan", ".").directory(dir.toFile()).redirectErrorStream(true);
       pb.environment().put("ASAN_OPTIONS", "detect_leaks=0");
       Process p = pb.start();
@@ -150,6 +145,20 @@ final class HostEmulator {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  /** The driver's plan: the manifest's buffers and launches, one a line (see tsr_emu.cpp). */
+  static String plan(LaunchManifest m) {
+    StringBuilder plan = new StringBuilder();
+    for (LaunchManifest.Buffer b : m.buffers()) {
+      plan.append("buffer ").append(b.name()).append(' ').append(b.bytes()).append(' ').append(b.role()).append('\n');
+    }
+    for (LaunchManifest.Launch l : m.launches()) {
+      plan.append("launch ").append(l.entry()).append(' ').append(l.grid()).append(' ').append(l.block()).append(' ').append(l.sharedBytes());
+      l.params().forEach(p -> plan.append(' ').append(p));
+      plan.append('\n');
+    }
+    return plan.toString();
   }
 
   private static Optional<String> compile(Path gxx, Path dir, List<String> flags, List<String> inputs, Path out)
