@@ -74,6 +74,17 @@ final class EmulationCases {
       }
     }
     c.add(new Case("attention/retnet_parallel.attn", ElemType.BF16, Map.of("B", 2L, "H", 3L, "T", 70L, "D", 32L, "E", 16L), Optional.of(warp)));
+    // Chunked linear attention: T a multiple of no chunk, below one chunk, d = 128 (shared memory above
+    // 48 KiB), several column slices, chunks of 1 to 64 steps.
+    Schedule chunk5 = CudaBackend.defaultSchedule().with("threads", 64).with("chunk", 5);
+    Schedule chunk64 = CudaBackend.defaultSchedule().with("threads", 256).with("chunk", 64);
+    c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 2L, "T", 70L, "D", 128L, "E", 96L), Optional.empty()));
+    c.add(new Case("attention/gla.attn", ElemType.F16, Map.of("B", 2L, "H", 1L, "T", 130L, "D", 32L, "E", 32L), Optional.of(chunk64)));
+    c.add(new Case("attention/mamba2_ssd.attn", ElemType.BF16, Map.of("B", 1L, "H", 2L, "T", 1L, "D", 16L, "E", 16L), Optional.empty()));
+    c.add(new Case("attention/retnet_recurrent.attn", ElemType.F32, Map.of("B", 1L, "H", 3L, "T", 77L, "D", 24L, "E", 33L),
+        Optional.of(chunk5)));
+    c.add(new Case("attention/retnet_recurrent.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 20L, "D", 5L, "E", 3L),
+        Optional.of(chunk5.with("chunk", 1))));
     // More state than registers (d > 128): the one-block scan; more columns than a block has threads.
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 9L, "D", 130L, "E", 3L), Optional.empty()));
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 3L, "D", 4L, "E", 1030L), Optional.empty()));
