@@ -104,7 +104,7 @@ class CudaEmulationTest {
     Sources sources = new Sources();
     Frontend.Compiled compiled;
     try {
-      compiled = Frontend.compile(sources, Path.of("..", "examples").resolve(c.file()));
+      compiled = Frontend.compile(sources, c.path());
     } catch (CompileException e) {
       StringBuilder sb = new StringBuilder();
       e.diagnostics().forEach(d -> sb.append(new DiagnosticPrinter(sources).render(d)));

@@ -3,6 +3,7 @@ package dev.tessera.testsuite.cuda;
 import dev.tessera.cuda.CudaBackend;
 import dev.tessera.ir.ElemType;
 import dev.tessera.scheduler.Schedule;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,17 @@ import java.util.TreeMap;
 final class EmulationCases {
   private EmulationCases() {}
 
-  /** One run: a zoo file, its storage type, dimensions (those the file lacks are ignored) and a schedule (else the default). */
+  /**
+   * One run: a zoo file (or, under {@code emu/}, one of this test's own), its storage type, dimensions
+   * (those the file lacks are ignored) and a schedule (else the default).
+   */
   record Case(String file, ElemType dtype, Map<String, Long> dims, Optional<Schedule> schedule) {
     Case {
       dims = new TreeMap<>(dims);
+    }
+
+    Path path() {
+      return file.startsWith("emu/") ? Path.of("src", "test", "resources").resolve(file) : Path.of("..", "examples").resolve(file);
     }
 
     @Override
@@ -85,6 +93,8 @@ final class EmulationCases {
         Optional.of(chunk5)));
     c.add(new Case("attention/retnet_recurrent.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 20L, "D", 5L, "E", 3L),
         Optional.of(chunk5.with("chunk", 1))));
+    c.add(new Case("emu/signed_decay.attn", ElemType.F32, Map.of("T", 45L), Optional.empty()));
+    c.add(new Case("emu/zero_decay.attn", ElemType.F16, Map.of("T", 45L), Optional.of(chunk5)));
     // More state than registers (d > 128): the one-block scan; more columns than a block has threads.
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 9L, "D", 130L, "E", 3L), Optional.empty()));
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 3L, "D", 4L, "E", 1030L), Optional.empty()));
