@@ -31,7 +31,7 @@ __device__ __forceinline__ float tsr_silu(float a) {
   return a * tsr_sigmoid(a);
 }
 
-extern "C" __global__ void __launch_bounds__(128) gla_k0_chunked_O(const float* __restrict__ g, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ Q, float* __restrict__ O) {
+extern "C" __global__ void __launch_bounds__(128) gla_k0_chunked_O(const float* __restrict__ t_g, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ Q, float* __restrict__ O) {
   extern __shared__ __align__(16) unsigned char tsr_smem[];
   float* Ss = reinterpret_cast<float*>(tsr_smem);  // [D][EB]: the state slice S[.., :, e0 + y]
   float* Qs = Ss + 4096;  // [C][D]: the chunk's queries, then times sigma_i e^L_i
@@ -69,7 +69,7 @@ extern "C" __global__ void __launch_bounds__(128) gla_k0_chunked_O(const float* 
       const int j = i / 64;
       const long long i_t = t0 + j;
       const long long i_d = i % 64;
-      const float dec = j < n ? expf(g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) : 1.0f;
+      const float dec = j < n ? expf(t_g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) : 1.0f;
       Ls[i] = fmaxf(logf(fabsf(dec)), -80.0f);
       Gs[i] = dec < 0.0f ? -1.0f : 1.0f;
     }

@@ -93,6 +93,9 @@ final class EmulationCases {
         Optional.of(chunk5)));
     c.add(new Case("attention/retnet_recurrent.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 20L, "D", 5L, "E", 3L),
         Optional.of(chunk5.with("chunk", 1))));
+    c.add(new Case("emu/local_names.attn", ElemType.F16, Map.of(), Optional.empty()));
+    c.add(new Case("emu/local_names.attn", ElemType.F32, Map.of("M", 1L), Optional.empty()));
+    c.add(new Case("emu/local_names_gemv.attn", ElemType.F32, Map.of(), Optional.empty()));
     c.add(new Case("emu/signed_decay.attn", ElemType.F32, Map.of("T", 45L), Optional.empty()));
     c.add(new Case("emu/zero_decay.attn", ElemType.F16, Map.of("T", 45L), Optional.of(chunk5)));
     // More state than registers (d > 128): the one-block scan; more columns than a block has threads.
