@@ -98,6 +98,9 @@ final class EmulationCases {
     c.add(new Case("emu/local_names_gemv.attn", ElemType.F32, Map.of(), Optional.empty()));
     c.add(new Case("emu/signed_decay.attn", ElemType.F32, Map.of("T", 45L), Optional.empty()));
     c.add(new Case("emu/zero_decay.attn", ElemType.F16, Map.of("T", 45L), Optional.of(chunk5)));
+    // The register recurrence, where the chunked kernel does not fit.
+    c.add(new Case("emu/scaled_update.attn", ElemType.F32, Map.of(), Optional.empty()));
+    c.add(new Case("emu/scaled_update.attn", ElemType.BF16, Map.of("E", 40L), Optional.empty()));
     // More state than registers (d > 128): the one-block scan; more columns than a block has threads.
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 9L, "D", 130L, "E", 3L), Optional.empty()));
     c.add(new Case("attention/gla.attn", ElemType.F32, Map.of("B", 1L, "H", 1L, "T", 3L, "D", 4L, "E", 1030L), Optional.empty()));
