@@ -18,6 +18,7 @@ import dev.tessera.runtime.RunErrors;
 import dev.tessera.runtime.StorageTypes;
 import dev.tessera.runtime.mesh.MeshArtifacts;
 import dev.tessera.runtime.mesh.MeshRun;
+import dev.tessera.runtime.mesh.MeshTuneRunner;
 import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.Schedule;
@@ -352,25 +353,32 @@ public final class CompiledKernel {
   }
 
   /**
-   * Times candidate CPU schedules on this machine (the backend's default first, then the cost
-   * model's ranking) at the fixed dimensions, keeps the fastest in the tuning cache that
-   * {@code tessera run} also reads, and returns it with the kernel compiled for it.
+   * Measures candidate schedules at the fixed dimensions, keeps the fastest in the tuning cache that
+   * {@code tessera run} also reads, and returns it with the kernel compiled for it. On
+   * {@link Target#CPU} the candidates (the backend's default first, then the cost model's ranking)
+   * are timed on this machine; on {@link Target#MESH} they (the mesh cost model's ranking of grids ×
+   * GEMM algorithms for contractions, the grids from the smallest for attention) are run in the
+   * event simulator, and a schedule's time is its simulated cycles over the profile's clock.
    *
    * @param maxCandidates at most this many candidates are measured (at least 1)
    * @param maxTime no candidate is started after this much time
    * @param listener told after each candidate
-   * @throws TesseraException E410 on the reference target, E409 for a bad budget, E412 when no
-   *     candidate could run
+   * @throws TesseraException E410 on the reference and CUDA targets or for a kernel the mesh
+   *     cannot run, E409 for a bad budget, E412 when no candidate could run
    */
   public TuneReport autotune(int maxCandidates, Duration maxTime, TuneListener listener) {
-    requireCpu("autotune");
+    if (parts.target() != Target.MESH) requireCpu("autotune");
     if (maxCandidates < 1) throw Errors.api(Errors.BAD_VALUE, "autotune needs at least 1 candidate, not " + maxCandidates, "");
     if (maxTime == null || maxTime.isNegative() || maxTime.isZero()) throw Errors.api(Errors.BAD_VALUE, "autotune needs a positive time budget", "");
     try {
       Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), Map.of(), parts.dims(), 0);
-      Tuning.Outcome o = Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, maxTime.toNanos() / 1e9, listener,
-          parts.profile(), parts.profileDir());
+      double seconds = maxTime.toNanos() / 1e9;
+      Tuning.Outcome o = parts.target() == Target.MESH
+          ? Tuning.tuneMesh(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, MeshTarget.profile(parts.profile()))
+          : Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, parts.profile(), parts.profileDir());
       return new TuneReport(o.best().toString(), o.seconds(), o.trials(), new CompiledKernel(withParts(o.best())));
+    } catch (MeshTuneRunner.Unrunnable e) {
+      throw Errors.api(e.problem.code, e.problem.getMessage(), e.problem.hint);
     } catch (CompileException e) {
       throw Errors.of(e, parts.sources());
     } catch (ScheduleException e) {

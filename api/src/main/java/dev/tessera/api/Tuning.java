@@ -7,6 +7,8 @@ import dev.tessera.ir.Module;
 import dev.tessera.runtime.CpuTuneRunner;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.KernelInfos;
+import dev.tessera.runtime.mesh.MeshTuneRunner;
+import dev.tessera.scheduler.Knobs;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.Scheduler;
@@ -15,6 +17,7 @@ import dev.tessera.scheduler.cost.CpuCostModel;
 import dev.tessera.scheduler.cost.KernelInfo;
 import dev.tessera.scheduler.profile.CpuProfile;
 import dev.tessera.scheduler.profile.Host;
+import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.profile.ProfileException;
 import dev.tessera.scheduler.tune.Autotuner;
 import dev.tessera.scheduler.tune.Budget;
@@ -44,11 +47,29 @@ final class Tuning {
   static Outcome tune(Module module, Kernel kernel, Inputs.Prepared p, int maxCandidates, double maxSeconds, TuneListener listener,
       String profile, java.nio.file.Path profileDir) throws ScheduleException {
     List<Schedule> candidates = candidates(kernel, p.dims(), profile, profileDir);
-    TuneKey key = TuneKey.of(IrPrinter.print(kernel), Host.NAME, p.dims());
     double warmUp = Math.min(MAX_WARM_UP_SECONDS, maxSeconds / (4.0 * Math.min(maxCandidates, candidates.size())));
+    return measure(TuneKey.of(IrPrinter.print(kernel), Host.NAME, p.dims()), candidates, new CpuTuneRunner(module, kernel, p, warmUp),
+        maxCandidates, maxSeconds, listener);
+  }
+
+  /**
+   * Mesh tuning as {@code tessera tune --target mesh}: the candidates of {@link MeshTuneRunner#candidates},
+   * each simulated event by event; the time is simulated cycles over the profile's clock.
+   *
+   * @throws MeshTuneRunner.Unrunnable when the mesh target cannot run the kernel at all
+   */
+  static Outcome tuneMesh(Module module, Kernel kernel, Inputs.Prepared p, int maxCandidates, double maxSeconds, TuneListener listener,
+      MeshProfile profile) throws ScheduleException {
+    List<Schedule> candidates = MeshTuneRunner.candidates(kernel, p.dims(), profile);
+    if (candidates.isEmpty()) throw new ScheduleException(Schedule.of("mesh"), Knobs.GRID_X, "has no value the simulation runs on " + profile.name());
+    return measure(TuneKey.of(IrPrinter.print(kernel), profile.name(), p.dims()), candidates,
+        new MeshTuneRunner(module, kernel, p.dims(), p.inputs(), profile), maxCandidates, maxSeconds, listener);
+  }
+
+  private static Outcome measure(TuneKey key, List<Schedule> candidates, Autotuner.Runner runner, int maxCandidates, double maxSeconds,
+      TuneListener listener) throws ScheduleException {
     Autotuner tuner = new Autotuner(TuneCache.standard(w -> { }));
-    TuneResult r = tuner.measure(new TuneRequest(key, candidates), new CpuTuneRunner(module, kernel, p, warmUp),
-        new Budget(maxCandidates, maxSeconds), new Autotuner.Progress() {
+    TuneResult r = tuner.measure(new TuneRequest(key, candidates), runner, new Budget(maxCandidates, maxSeconds), new Autotuner.Progress() {
           @Override
           public void started(int total) {}
 

@@ -354,6 +354,28 @@ class ApiTest {
   }
 
   @Test
+  void meshAutotuneSimulatesCandidatesAndReturnsTheFewestCycles() {
+    CompiledKernel k = Tessera.fromSource("gemm.attn", GEMM).target(Target.MESH).dims(Map.of("M", 40L, "K", 24L, "N", 36L)).compile();
+    List<String> calls = new ArrayList<>();
+    TuneReport r = k.autotune(3, Duration.ofSeconds(60), (done, total, schedule, seconds) -> calls.add(done + "/" + total + " " + schedule));
+    assertThat(calls).hasSize(3);
+    assertThat(calls.get(0)).startsWith("1/3 mesh{");
+    double fewest = r.trials().stream().mapToDouble(TuneReport.Trial::seconds).filter(t -> !Double.isNaN(t)).min().orElseThrow();
+    assertThat(r.bestSeconds()).isEqualTo(fewest);
+    assertThat(r.kernel().schedule().orElseThrow()).isEqualTo(r.best());
+    // The tuned kernel simulates to exactly the cycles tuning measured (the simulation is deterministic).
+    Map<String, Object> in = Map.of("A", Tensor.of(random(40 * 24, 4), 40, 24), "B", Tensor.of(random(24 * 36, 5), 24, 36));
+    Simulation sim = r.kernel().simulate(in);
+    assertThat(sim.microseconds() * 1e-6).isWithin(1e-12).of(r.bestSeconds());
+    CompiledKernel ref = Tessera.fromSource("gemm.attn", GEMM).target(Target.REF).compile();
+    assertClose(sim.outputs().get("C"), ref.run(in).get("C"));
+
+    CompiledKernel retnet = Tessera.fromFile(ZOO.resolve("attention/gla.attn")).target(Target.MESH)
+        .dims(Map.of("B", 1L, "H", 1L, "T", 8L, "D", 4L, "E", 4L)).compile();
+    assertThat(assertThrows(TesseraException.class, () -> retnet.autotune(1, Duration.ofSeconds(5), TuneListener.NONE)).code()).isEqualTo("E410");
+  }
+
+  @Test
   void halfPrecisionStorageMatchesTheReferenceWithTheSameStorage() {
     CompiledKernel cpu = Tessera.fromSource("gemm.attn", GEMM).dtype("f16").compile();
     CompiledKernel ref = Tessera.fromSource("gemm.attn", GEMM).dtype("f16").target(Target.REF).compile();

@@ -40,7 +40,8 @@ public final class CudaBackend {
    * @param dims every dimension of the kernel, bound (defaults and relations already applied)
    * @param dtype storage type for the floating-point inputs and outputs, or null to keep the file's
    * @throws IllegalArgumentException when a dimension is unbound
-   * @throws ScheduleException when the schedule breaks a limit of the profile
+   * @throws ScheduleException when the schedule breaks a limit of the profile, or is not a tiling the
+   *     flash kernel has (for a kernel with attention)
    */
   public static CudaArtifacts generate(Module module, Kernel kernel, Schedule schedule, GpuProfile profile,
       Map<String, Long> dims, ElemType dtype) throws ScheduleException {
@@ -55,6 +56,8 @@ public final class CudaBackend {
     dims.forEach(all::putIfAbsent);
     Layout layout = new Layout(k, all);
     Legality.check(schedule, profile, new Shapes(1, 1, 1, 0, dtype == null ? ElemType.parse(storageOf(k)).orElseThrow() : dtype));
+    // A schedule for attention is a flash tiling: one the flash kernel cannot take is an error, not a silent unfused fallback.
+    if (k.ops().stream().anyMatch(op -> op instanceof dev.tessera.ir.Op.ParallelAttention)) FlashKernel.validate(schedule);
     String summary = "Profile " + profile.name() + " (" + arch(profile) + "), schedule " + schedule + ".";
     Generator g = new Generator(module, k, layout, schedule, profile).run(summary);
     String storage = dtype == null ? storageOf(k) : dtype.text();

@@ -37,16 +37,29 @@ final class FlashKernel {
   private final FlashTiles tiles;
   private final Map<String, String> idx = new LinkedHashMap<>();
 
+  /**
+   * The tilings the flash kernel has: 16 query rows per warp (blockM = threads / 2), key blocks a
+   * multiple of 16 up to 128, K/V double-buffered (stages = 2).
+   *
+   * @throws ScheduleException naming the knob that does not fit
+   */
+  static void validate(Schedule s) throws ScheduleException {
+    int threads = s.intKnob("threads", 128);
+    int bm = s.intKnob("blockM", 64);
+    int bn = s.intKnob("blockN", 64);
+    if (bm * 2 != threads) throw new ScheduleException(s, "blockM", "the flash kernel gives each warp 16 query rows: blockM must be threads / 2 = " + threads / 2);
+    if (bn % 16 != 0 || bn > 128) throw new ScheduleException(s, "blockN", "the flash kernel needs blockN a multiple of 16, at most 128");
+    if (s.intKnob("stages", 2) != 2) throw new ScheduleException(s, "stages", "the flash kernel double-buffers K/V: stages must be 2");
+  }
+
   FlashKernel(FlashPlan plan, Layout layout, CodeWriter w, Schedule s, int smCount) throws ScheduleException {
     this.plan = plan;
     this.layout = layout;
     this.w = w;
+    validate(s);
     this.threads = s.intKnob("threads", 128);
     this.bm = s.intKnob("blockM", 64);
     this.bn = s.intKnob("blockN", 64);
-    if (bm * 2 != threads) throw new ScheduleException(s, "blockM", "the flash kernel gives each warp 16 query rows: blockM must be threads / 2 = " + threads / 2);
-    if (bn % 16 != 0 || bn > 128) throw new ScheduleException(s, "blockN", "the flash kernel needs blockN a multiple of 16, at most 128");
-    if (s.intKnob("stages", 2) != 2) throw new ScheduleException(s, "stages", "the flash kernel double-buffers K/V: stages must be 2");
     this.d = layout.extent(plan.d().extent());
     this.e = layout.extent(plan.e().extent());
     this.mExt = layout.extent(plan.m().extent());

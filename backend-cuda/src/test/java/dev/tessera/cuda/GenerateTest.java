@@ -53,4 +53,23 @@ class GenerateTest {
     CudaArtifacts a = CudaBackend.generate(mla.module(), mla.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), mla.dims(), null);
     assertFalse(a.manifest().contains("flash_"), "head dim 576 is beyond the fused kernel; it runs op by op");
   }
+
+  /** Every tiling the scheduler enumerates for attention is one the flash kernel takes; any other is an error, not an unfused fallback. */
+  @Test
+  void scheduledTilingsFuseAndOthersAreRefused() throws Exception {
+    Zoo.Compiled c = Zoo.compile(Zoo.root().resolve("attention/mha_causal.attn"), Map.of("H", 8L, "M", 512L, "N", 512L));
+    var info = new dev.tessera.scheduler.cost.KernelInfo(dev.tessera.scheduler.cost.KernelInfo.Kind.PARALLEL, 8, 512, 512, 64, 64, 0.5, 1);
+    var schedules = dev.tessera.scheduler.Scheduler.enumerateCuda(info, Zoo.profile("h100"), dev.tessera.ir.ElemType.F16);
+    assertTrue(schedules.size() >= 8, schedules.toString());
+    for (var s : schedules) {
+      CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), s, Zoo.profile("h100"), c.dims(), dev.tessera.ir.ElemType.F16);
+      assertTrue(a.manifest().contains("\"what\": \"flash_"), s + ": " + a.manifest());
+    }
+    for (var bad : java.util.List.of(CudaBackend.defaultSchedule().with("threads", 64), CudaBackend.defaultSchedule().with("blockN", 144),
+        CudaBackend.defaultSchedule().with("stages", 3))) {
+      dev.tessera.scheduler.ScheduleException e = org.junit.jupiter.api.Assertions.assertThrows(dev.tessera.scheduler.ScheduleException.class,
+          () -> CudaBackend.generate(c.module(), c.kernel(), bad, Zoo.profile("h100"), c.dims(), dev.tessera.ir.ElemType.F16));
+      assertTrue(e.getMessage().contains("flash kernel"), e.getMessage());
+    }
+  }
 }

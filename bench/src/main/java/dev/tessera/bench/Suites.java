@@ -60,7 +60,10 @@ public final class Suites {
     } catch (IOException e) {
       progress.println(CostModelSuite.NAME + ": could not write " + file + " (" + e.getMessage() + "); the weights are not kept");
     }
-    out.flush();
-    return CostModelSuite.records(measured, weights);
+    List<MeshCostCheck.Point> mesh = MeshCostCheck.measure(progress);
+    MeshCostCheck.print(out, mesh, MeshCostCheck.summarise(mesh));
+    List<BenchRecord> records = new java.util.ArrayList<>(CostModelSuite.records(measured, weights));
+    records.addAll(MeshCostCheck.records(mesh));
+    return records;
   }
 }

@@ -11,6 +11,7 @@ import dev.tessera.cpu.CpuBackend;
 import dev.tessera.runtime.DimBinder;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.mesh.MeshArtifacts;
+import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.runtime.RunErrors;
 import dev.tessera.scheduler.ScheduleException;
@@ -124,12 +125,12 @@ final class CompileCommand implements Callable<Integer> {
         // Mesh programs are generated op by op as the kernel runs: simulate it once on seeded inputs.
         Kernel k = storage == null ? kernel : RunCommand.withStorage(kernel, storage);
         Inputs.Prepared prepared = Inputs.prepare(k, sourceMap, Map.of(), dims, 0);
-        MeshTarget.Outcome o = MeshTarget.run(module, k, prepared, MeshTarget.parse(scheduleText),
-            MeshTarget.profile(profileName == null ? "wse2" : profileName));
+        MeshProfile profile = MeshTarget.profile(profileName == null ? "wse2" : profileName);
+        MeshTarget.Outcome o = MeshTarget.run(module, k, prepared, MeshTarget.choose(scheduleText, k, dims, profile, err), profile);
         int n = o.result().phases().size();
         yield new Produced(MeshArtifacts.write(k.name(), o.result(), dir), n + (n == 1 ? " program" : " programs") + " on "
             + o.choice().grid() + "x" + o.choice().grid() + " " + o.profile().name() + " cores, " + String.format(java.util.Locale.ROOT, "%.0f", o.result().cycles())
-            + " simulated cycles");
+            + " simulated cycles" + (o.tuned() ? " (tuned schedule)" : ""));
       }
       case "cpu" -> {
         Kernel k = storage == null ? kernel : RunCommand.withStorage(kernel, storage);

@@ -19,7 +19,6 @@ import dev.tessera.runtime.FlopCount;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
-import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.runtime.npy.Npy;
 import dev.tessera.runtime.npy.NpyArray;
 import dev.tessera.runtime.npy.NpyFormatException;
@@ -164,9 +163,10 @@ final class RunCommand implements Callable<Integer> {
 
   /** The mesh target: simulate, check against the reference, write the outputs, print the report. */
   private int runMesh(Module module, Kernel kernel, Frontend.Compiled compiled, PrintWriter out) throws CompileException {
-    MeshChoice choice = MeshTarget.parse(scheduleText);
+    MeshTarget.parse(scheduleText);
     var profile = MeshTarget.profile(meshProfile);
     Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), readInputs(), parseDims(dims), seed);
+    MeshTarget.Choice choice = MeshTarget.choose(scheduleText, kernel, prepared.dims(), profile, spec.commandLine().getErr());
     MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared, choice, profile);
     double err = check ? MeshTarget.error(o.result().outputs(), new Interpreter(module, compiled.sourceMap()).run(kernel, prepared.dims(), prepared.inputs()))
         : Double.NaN;

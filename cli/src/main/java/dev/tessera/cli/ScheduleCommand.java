@@ -72,6 +72,10 @@ final class ScheduleCommand implements Callable<Integer> {
   @Option(names = "--explain", description = "show the top " + EXPLAINED + " schedules with their predicted breakdowns")
   boolean explain;
 
+  @Option(names = "--ptxas", paramLabel = "N", description = "cuda: compile the model's top N schedules with nvcc and rank them again with "
+      + "ptxas's register counts (those that spill drop out)")
+  Integer ptxas;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -90,7 +94,10 @@ final class ScheduleCommand implements Callable<Integer> {
       Map<String, Long> bound = new DimBinder(kernel, compiled.sourceMap()).bind(Map.of(), parseDims());
       KernelInfo info = KernelInfos.of(kernel, bound).orElseThrow(() -> error(RunErrors.UNAVAILABLE,
           "kernel " + kernel.name() + " has no attention or contraction template to schedule", ""));
-      if (target.equals("cuda")) return cuda(out, err, kernel, info);
+      if (ptxas != null && (!target.equals("cuda") || ptxas < 1 || ptxas > 100)) {
+        throw error(RunErrors.BAD_VALUE, "--ptxas needs --target cuda and a count between 1 and 100", "");
+      }
+      if (target.equals("cuda")) return cuda(out, err, module, kernel, bound, info);
       if (target.equals("mesh")) return mesh(out, err, kernel, info);
       CpuProfile profile = cpuProfile(err);
       Optional<double[]> weights = Calibration.read(Calibration.file(Host.defaultCacheDir(), profile.name()), CpuCostModel.TERMS);
@@ -121,7 +128,8 @@ final class ScheduleCommand implements Callable<Integer> {
     throw error(RunErrors.BAD_VALUE, "profile " + p.name() + " is a " + p.kind() + " profile; --target cpu needs a cpu profile", "try --profile host");
   }
 
-  private int cuda(PrintWriter out, PrintWriter err, Kernel kernel, KernelInfo info) throws ProfileException, CompileException, ScheduleException {
+  private int cuda(PrintWriter out, PrintWriter err, Module module, Kernel kernel, Map<String, Long> dims, KernelInfo info)
+      throws ProfileException, CompileException, ScheduleException {
     HardwareProfile hp = profile(err, "h100");
     if (!(hp instanceof GpuProfile p)) {
       throw error(RunErrors.BAD_VALUE, "profile " + hp.name() + " is a " + hp.kind() + " profile; --target cuda needs a gpu profile", "try --profile h100");
@@ -140,8 +148,48 @@ final class ScheduleCommand implements Callable<Integer> {
         pick.schedule(), ms(pick.prediction().seconds()), flops(info) / pick.prediction().seconds() / 1e12, model.occupancy(info, pick.schedule(), p),
         pick.prediction().trafficBytes() / 1e6, pick.prediction().boundRatio(), pick.prediction().lowerBoundBytes() / 1e6);
     if (explain) table(out, ranked, GpuCostModel.TERMS, "terms in ms; io/bound: HBM+L2 traffic over the attention I/O lower bound, M = shared memory per SM.");
+    if (ptxas != null) ptxasCheck(out, module, kernel, dims, type, info, p, ranked.subList(0, Math.min(ptxas, ranked.size())));
     out.flush();
     return 0;
+  }
+
+  private void ptxasCheck(PrintWriter out, Module module, Kernel kernel, Map<String, Long> dims, ElemType type, KernelInfo info, GpuProfile p,
+      List<Scheduler.Ranked> top) throws CompileException, ScheduleException {
+    if (dev.tessera.cuda.Nvcc.find().isEmpty()) {
+      throw error(RunErrors.UNAVAILABLE, "--ptxas needs nvcc, and none is on PATH", "install the CUDA toolkit, or leave out --ptxas");
+    }
+    Path work = null;
+    try {
+      work = java.nio.file.Files.createTempDirectory("tessera-ptxas-");
+      List<PtxasCheck.Checked> checked = PtxasCheck.check(module, kernel, dims, type, info, p, top, work);
+      List<PtxasCheck.Checked> ranked = PtxasCheck.reranked(checked);
+      out.println();
+      out.printf(Locale.ROOT, "ptxas: the model's top %d compiled by nvcc for %s, ranked again with their real register counts:%n", top.size(),
+          dev.tessera.cuda.CudaBackend.arch(p));
+      out.printf(Locale.ROOT, "%4s  %-60s %9s %6s %7s %s%n", "rank", "schedule", "total ms", "regs", "blocks", "model rank");
+      for (int i = 0; i < ranked.size(); i++) {
+        PtxasCheck.Checked c = ranked.get(i);
+        out.printf(Locale.ROOT, "%4d  %-60s %9s %6d %7d %d%n", i + 1, c.schedule(), ms(c.ranked().prediction().seconds()), c.registers(),
+            new GpuCostModel(type).occupancy(info, c.ranked().schedule(), p), checked.indexOf(c) + 1);
+      }
+      for (PtxasCheck.Checked c : checked) {
+        if (c.dropped() != null) {
+          out.printf(Locale.ROOT, "  dropped %s: %s%s%n", c.schedule(), c.dropped(), c.spilledBytes() > 0 ? " (" + c.spilledBytes() + " bytes)" : "");
+        }
+      }
+      if (ranked.isEmpty()) throw error(RunErrors.ILLEGAL_SCHEDULE, "none of the top " + top.size() + " schedules compiles without spills", "try a larger --ptxas");
+      out.printf(Locale.ROOT, "pick after ptxas: %s%n", ranked.get(0).schedule());
+    } catch (java.io.IOException e) {
+      throw error(RunErrors.OUTPUT, "cannot compile the candidates: " + e.getMessage(), "");
+    } finally {
+      if (work != null) {
+        try (var files = java.nio.file.Files.walk(work)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+          // A leftover temporary directory is harmless.
+        }
+      }
+    }
   }
 
   private int mesh(PrintWriter out, PrintWriter err, Kernel kernel, KernelInfo info) throws ProfileException, CompileException, ScheduleException {

@@ -87,7 +87,8 @@ final class SimCommand implements Callable<Integer> {
         return analytic(out, kernel, bound, choice, profile);
       }
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), Map.of(), RunCommand.parseDims(dims), seed);
-      MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared, choice, profile);
+      MeshTarget.Outcome o = MeshTarget.run(module, kernel, prepared,
+          MeshTarget.choose(scheduleText, kernel, prepared.dims(), profile, spec.commandLine().getErr()), profile);
       report(out, kernel, o);
       List<MeshRun.Phase> phases = o.result().phases();
       if (emit != null) write(emit, MeshText.print(phases.get(0).kernel().program()));
@@ -152,7 +153,7 @@ final class SimCommand implements Callable<Integer> {
     double cycles = o.result().cycles();
     out.printf(Locale.ROOT, "kernel    %s%n", kernel.name());
     out.printf(Locale.ROOT, "target    mesh (event simulation of %s)%n", o.profile().name());
-    out.printf(Locale.ROOT, "schedule  %s%n", o.choice().schedule());
+    out.printf(Locale.ROOT, "schedule  %s%s%n", o.choice().schedule(), o.tuned() ? " (tuned)" : "");
     out.printf(Locale.ROOT, "cycles    %.0f = %.3f us at %d MHz%n", cycles, cycles / o.profile().clockMhz(), o.profile().clockMhz());
     out.printf(Locale.ROOT, "%-10s %-9s %12s %8s %8s %12s%n", "program", "algorithm", "cycles", "busy avg", "busy min", "max link");
     for (MeshRun.Phase p : phases.subList(0, Math.min(phases.size(), 16))) {

@@ -62,7 +62,7 @@ final class Summary {
     double seconds = cycles / (o.profile().clockMhz() * 1e6);
     out.printf(Locale.ROOT, "kernel    %s%n", k.name());
     out.printf(Locale.ROOT, "target    mesh (event simulation of %s, %s)%n", o.profile().name(), o.profile().description());
-    out.printf(Locale.ROOT, "schedule  %s%n", o.choice().schedule());
+    out.printf(Locale.ROOT, "schedule  %s%s%n", o.choice().schedule(), o.tuned() ? " (tuned)" : "");
     out.printf(Locale.ROOT, "dims      %s%n", dimText);
     int n = o.result().phases().size();
     out.printf(Locale.ROOT, "cycles    %.0f simulated = %.3f us at %d MHz (%s)%n", cycles, seconds * 1e6, o.profile().clockMhz(),

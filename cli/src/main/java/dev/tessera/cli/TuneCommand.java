@@ -10,9 +10,12 @@ import dev.tessera.passes.Pipeline;
 import dev.tessera.runtime.CpuTuneRunner;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.RunErrors;
+import dev.tessera.runtime.mesh.MeshRun;
+import dev.tessera.runtime.mesh.MeshTuneRunner;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.Host;
+import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.tune.Autotuner;
 import dev.tessera.scheduler.tune.Budget;
 import dev.tessera.scheduler.tune.CpuCandidates;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +38,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tessera tune FILE ...}: times candidate schedules, caches the fastest for {@code run} to use. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-    description = "Time candidate schedules of a kernel on this machine and remember the fastest; 'tessera run' then uses it.")
+    description = "Time candidate schedules of a kernel (cpu: on this machine; mesh: in the mesh simulator) and remember the fastest; "
+        + "'tessera run' and 'compile' then use it.")
 final class TuneCommand implements Callable<Integer> {
   /** Candidates measured when neither --budget nor --seconds is given. */
   static final int DEFAULT_BUDGET = 8;
@@ -42,11 +47,12 @@ final class TuneCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the DSL file")
   Path file;
 
-  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu", description = "the target to tune for: cpu (default: ${DEFAULT-VALUE})")
+  @Option(names = "--target", paramLabel = "T", defaultValue = "cpu",
+      description = "cpu (real timing on this machine) or mesh (simulated cycles) (default: ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--profile", paramLabel = "NAME", defaultValue = Host.NAME,
-      description = "the machine the result is cached for: host, the one tuning runs on (default: ${DEFAULT-VALUE})")
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "the machine the result is cached for: cpu: host, the one tuning runs on; mesh: wse2 (default) or wse3")
   String profile;
 
   @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "bind a dimension (repeatable); results hold for sizes in the same power-of-two bucket")
@@ -81,29 +87,42 @@ final class TuneCommand implements Callable<Integer> {
     try {
       checkOptions();
       Budget b = budget();
+      MeshProfile mesh = target.equals("mesh") ? MeshTarget.profile(profile == null ? "wse2" : profile, "--profile") : null;
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), Map.of(), RunCommand.parseDims(dims), seed);
-      TuneKey key = Tuned.key(kernel, prepared.dims());
+      TuneKey key = Tuned.key(kernel, prepared.dims(), mesh == null ? Host.NAME : mesh.name());
       TuneCache cache = Tuned.cache(err);
       Autotuner tuner = new Autotuner(cache);
-      header(out, kernel, prepared.dims(), key);
+      DoubleFunction<String> time = mesh == null ? TuneCommand::ms : seconds -> cycles(seconds, mesh);
+      header(out, kernel, prepared.dims(), key, mesh == null ? "cpu on " + Host.NAME : "mesh on " + mesh.name() + " (simulated cycles)");
       if (!force) {
         var hit = tuner.cached(key);
         if (hit.isPresent()) {
-          out.printf(Locale.ROOT, "cached:   %s  %s (from %s; --force to measure again)%n", hit.get().best(), ms(hit.get().bestSeconds()), cache.file());
+          out.printf(Locale.ROOT, "cached:   %s  %s (from %s; --force to measure again)%n", hit.get().best(), time.apply(hit.get().bestSeconds()),
+              cache.file());
           return 0;
         }
       }
-      List<Schedule> candidates = candidates(kernel, prepared.dims(), err);
-      TuneResult r = tuner.measure(new TuneRequest(key, candidates), new CpuTuneRunner(module, kernel, prepared, warmUp), b,
-          new ProgressBar(err, System.console() != null));
-      table(out, r, candidates.size());
-      out.printf(Locale.ROOT, "winner    %s  %s%s%n", r.best(), ms(r.bestSeconds()), speedup(r, candidates.get(0)));
-      out.printf(Locale.ROOT, "saved     %s ('tessera run' uses it for this kernel and size bucket)%n", cache.file());
+      List<Schedule> candidates = mesh == null ? candidates(kernel, prepared.dims(), err) : MeshTuneRunner.candidates(kernel, prepared.dims(), mesh);
+      if (candidates.isEmpty()) {
+        throw RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no legal mesh schedule for " + kernel.name() + " at these sizes on a grid the event "
+            + "simulation runs (up to " + MeshRun.EVENT_GRID_LIMIT + "x" + MeshRun.EVENT_GRID_LIMIT + " cores)",
+            "rank larger grids with 'tessera schedule FILE --target mesh' and time them with 'tessera sim --mode analytic'");
+      }
+      Autotuner.Runner runner = mesh == null ? new CpuTuneRunner(module, kernel, prepared, warmUp)
+          : new MeshTuneRunner(module, kernel, prepared.dims(), prepared.inputs(), mesh);
+      TuneResult r = tuner.measure(new TuneRequest(key, candidates), runner, b, new ProgressBar(err, System.console() != null, time));
+      table(out, r, candidates.size(), time);
+      out.printf(Locale.ROOT, "winner    %s  %s%s%n", r.best(), time.apply(r.bestSeconds()),
+          speedup(r, candidates.get(0), mesh == null ? "the default's" : "the first candidate's"));
+      out.printf(Locale.ROOT, "saved     %s ('tessera run%s' uses it for this kernel and size bucket)%n", cache.file(),
+          mesh == null ? "" : " --target mesh");
       out.flush();
       return 0;
+    } catch (MeshTuneRunner.Unrunnable e) {
+      return new Console(sources, err).report(RunCommand.error(e.problem.code, e.problem.getMessage(), e.problem.hint));
     } catch (CompileException e) {
       return new Console(sources, err).report(e);
     } catch (ScheduleException e) {
@@ -135,10 +154,14 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private void checkOptions() throws CompileException {
-    if (!target.equals("cpu")) {
-      throw RunCommand.error(RunErrors.UNAVAILABLE, "tuning for target '" + target + "' is not available yet", "use --target cpu");
+    if (target.equals("cuda")) {
+      throw RunCommand.error(RunErrors.UNAVAILABLE, "tuning for cuda is not available: Tessera has no GPU timing runner yet",
+          "rank CUDA schedules with the cost model: tessera schedule FILE --target cuda --explain");
     }
-    if (!profile.equals(Host.NAME)) {
+    if (!target.equals("cpu") && !target.equals("mesh")) {
+      throw RunCommand.error(RunErrors.BAD_VALUE, "--target must be cpu or mesh, not '" + target + "'", "");
+    }
+    if (target.equals("cpu") && profile != null && !profile.equals(Host.NAME)) {
       throw RunCommand.error(RunErrors.BAD_VALUE, "--profile " + profile + ": cpu tuning times this machine, so its results are for 'host'",
           "leave out --profile");
     }
@@ -152,32 +175,37 @@ final class TuneCommand implements Callable<Integer> {
     return new Budget(n, seconds != null ? seconds : Double.POSITIVE_INFINITY);
   }
 
-  private static void header(PrintWriter out, Kernel k, Map<String, Long> dims, TuneKey key) {
+  private static void header(PrintWriter out, Kernel k, Map<String, Long> dims, TuneKey key, String target) {
     out.printf(Locale.ROOT, "kernel    %s%n", k.name());
-    out.printf(Locale.ROOT, "target    cpu on %s%n", Host.NAME);
+    out.printf(Locale.ROOT, "target    %s%n", target);
     out.printf(Locale.ROOT, "dims      %s (bucket %s)%n",
         String.join(" ", k.dims().stream().map(d -> d + "=" + dims.get(d)).toList()), key.bucket().isEmpty() ? "-" : key.bucket());
     out.flush();
   }
 
-  private static void table(PrintWriter out, TuneResult r, int generated) {
+  private static void table(PrintWriter out, TuneResult r, int generated, DoubleFunction<String> time) {
     out.printf(Locale.ROOT, "measured  %d of %d candidates%n", r.trials().size(), generated);
     int width = r.trials().stream().mapToInt(t -> t.schedule().toString().length()).max().orElse(8);
-    out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %s%n", "#", "schedule", "median");
+    out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %s%n", "#", "schedule", "time");
     int i = 1;
     for (TuneResult.Trial t : r.trials()) {
-      String time = t.wasMeasured() ? ms(t.seconds()) + (t.schedule().equals(r.best()) ? "  *" : "") : "skipped: " + t.problem();
-      out.printf(Locale.ROOT, "  %3d  %-" + width + "s  %s%n", i++, t.schedule(), time);
+      String shown = t.wasMeasured() ? time.apply(t.seconds()) + (t.schedule().equals(r.best()) ? "  *" : "") : "skipped: " + t.problem();
+      out.printf(Locale.ROOT, "  %3d  %-" + width + "s  %s%n", i++, t.schedule(), shown);
     }
   }
 
-  private static String speedup(TuneResult r, Schedule base) {
+  private static String speedup(TuneResult r, Schedule base, String baseName) {
     return r.trials().stream().filter(t -> t.wasMeasured() && t.schedule().equals(base)).findFirst()
-        .map(t -> String.format(Locale.ROOT, " (%.2fx the default's speed)", t.seconds() / r.bestSeconds())).orElse("");
+        .map(t -> String.format(Locale.ROOT, " (%.2fx %s speed)", t.seconds() / r.bestSeconds(), baseName)).orElse("");
   }
 
   static String ms(double seconds) {
     return String.format(Locale.ROOT, "%.3f ms", seconds * 1e3);
+  }
+
+  /** A simulated time as the profile's cycles, and microseconds at its clock. */
+  private static String cycles(double seconds, MeshProfile p) {
+    return String.format(Locale.ROOT, "%.0f cycles (%.3f us)", seconds * p.clockMhz() * 1e6, seconds * 1e6);
   }
 
   /** A bar redrawn in place on a terminal; elsewhere (a pipe, a log, a test) one line per candidate. */
@@ -185,11 +213,13 @@ final class TuneCommand implements Callable<Integer> {
     private static final int WIDTH = 30;
     private final PrintWriter err;
     private final boolean terminal;
+    private final DoubleFunction<String> time;
     private double best = Double.POSITIVE_INFINITY;
 
-    ProgressBar(PrintWriter err, boolean terminal) {
+    ProgressBar(PrintWriter err, boolean terminal, DoubleFunction<String> time) {
       this.err = err;
       this.terminal = terminal;
+      this.time = time;
     }
 
     @Override
@@ -204,7 +234,7 @@ final class TuneCommand implements Callable<Integer> {
         draw(done, total);
         if (done == total) err.println();
       } else {
-        err.printf(Locale.ROOT, "tune %d/%d %s %s%n", done, total, t.schedule(), t.wasMeasured() ? ms(t.seconds()) : "skipped");
+        err.printf(Locale.ROOT, "tune %d/%d %s %s%n", done, total, t.schedule(), t.wasMeasured() ? time.apply(t.seconds()) : "skipped");
       }
       err.flush();
     }
@@ -212,7 +242,7 @@ final class TuneCommand implements Callable<Integer> {
     private void draw(int done, int total) {
       int filled = total == 0 ? WIDTH : done * WIDTH / total;
       err.printf(Locale.ROOT, "\rtuning [%s%s] %d/%d%s", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-          Double.isInfinite(best) ? "" : "  best " + ms(best));
+          Double.isInfinite(best) ? "" : "  best " + time.apply(best));
       err.flush();
     }
   }

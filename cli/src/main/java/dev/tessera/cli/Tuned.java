@@ -3,6 +3,8 @@ package dev.tessera.cli;
 import dev.tessera.cpu.CpuBackend;
 import dev.tessera.ir.IrPrinter;
 import dev.tessera.ir.Kernel;
+import dev.tessera.runtime.RunException;
+import dev.tessera.runtime.mesh.MeshChoice;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.Host;
@@ -12,13 +14,18 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where {@code tune} leaves its results and {@code run} finds them: one key for both commands. */
+/** Where {@code tune} leaves its results and {@code run}, {@code compile} and {@code sim} find them: one key for all. */
 final class Tuned {
   private Tuned() {}
 
   /** The cache key of {@code kernel} (as chosen after the pass pipeline) on this machine at {@code dims}. */
   static TuneKey key(Kernel kernel, Map<String, Long> dims) {
-    return TuneKey.of(IrPrinter.print(kernel), Host.NAME, dims);
+    return key(kernel, dims, Host.NAME);
+  }
+
+  /** The cache key of {@code kernel} on the profile named {@code profile} at {@code dims}. */
+  static TuneKey key(Kernel kernel, Map<String, Long> dims, String profile) {
+    return TuneKey.of(IrPrinter.print(kernel), profile, dims);
   }
 
   static TuneCache cache(PrintWriter err) {
@@ -36,5 +43,19 @@ final class Tuned {
       err.println("tessera: warning: ignoring the tuned schedule (" + ex.getMessage() + "); run 'tessera tune' again");
       return Optional.empty();
     }
+  }
+
+  /** The tuned mesh schedule for the kernel and size on the mesh profile {@code profile}, if one is cached and readable. */
+  static Optional<MeshChoice> lookupMesh(Kernel kernel, Map<String, Long> dims, String profile, PrintWriter err) {
+    Optional<TuneCache.Entry> e = cache(err).get(key(kernel, dims, profile));
+    if (e.isEmpty()) return Optional.empty();
+    try {
+      MeshChoice c = MeshChoice.parse(e.get().schedule().toString());
+      if (c.grid() > 0) return Optional.of(c);
+      err.println("tessera: warning: ignoring the tuned schedule " + e.get().schedule() + " (it names no grid); run 'tessera tune --target mesh' again");
+    } catch (RunException ex) {
+      err.println("tessera: warning: ignoring the tuned schedule (" + ex.getMessage() + "); run 'tessera tune --target mesh' again");
+    }
+    return Optional.empty();
   }
 }

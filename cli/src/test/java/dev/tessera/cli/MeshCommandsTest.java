@@ -49,7 +49,7 @@ class MeshCommandsTest {
         .assertInputError(RunErrors.ILLEGAL_SCHEDULE);
     CliRun.of("run", example("einsum", "gemm.attn"), "--target", "mesh", "--mesh-profile", "h100", "--output-dir", out)
         .assertInputError(RunErrors.BAD_VALUE);
-    CliRun u = CliRun.of("run", example("attention", "retnet_recurrent.attn"), "--target", "mesh", "--output-dir", out)
+    CliRun u = CliRun.of("run", example("attention", "gla.attn"), "--target", "mesh", "--output-dir", out)
         .assertInputError(RunErrors.UNAVAILABLE);
     assertThat(u.err()).contains("--target cpu");
     assertThat(Files.exists(out)).isFalse();

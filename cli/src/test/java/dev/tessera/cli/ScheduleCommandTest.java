@@ -1,10 +1,12 @@
 package dev.tessera.cli;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tessera.runtime.RunErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,5 +129,41 @@ class ScheduleCommandTest {
     assertThat(r.out()).contains("profile a100: NVIDIA A100");
     assertThat(r.out()).containsMatch("pick: cuda\\{[^}]*splitKv=(2|4|8|16|32)[,}]");
     assertThat(r.out()).containsMatch("rank +schedule +total ms +tensor +scalar +smem +memory +latency +launch +io/bound");
+  }
+
+  /** Every CUDA candidate for attention is a tiling the flash kernel has: 16 query rows per warp, K/V double-buffered. */
+  @Test
+  void cudaCandidatesAreFlashTilings() {
+    CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha_causal.attn"), "--target", "cuda", "--profile", "h100", "--dim", "H=32",
+        "--dim", "M=2048", "--dim", "N=2048", "--explain");
+    assertThat(r.code()).isEqualTo(0);
+    List<String> rows = r.out().lines().filter(l -> l.matches(" +[0-9]+  cuda\\{.*")).toList();
+    assertThat(rows).isNotEmpty();
+    for (String row : rows) {
+      int threads = Integer.parseInt(row.replaceAll(".*threads=([0-9]+).*", "$1"));
+      assertThat(row).contains("blockM=" + threads / 2 + ",");
+      assertThat(row).contains("stages=2");
+    }
+  }
+
+  /** With nvcc, --ptxas compiles the top candidates and ranks them again with ptxas's register counts. */
+  @Test
+  void ptxasChecksTheTopCandidatesWhereNvccExists() {
+    CliRun bad = CliRun.of("schedule", CliRun.example("attention", "mha.attn"), "--target", "cpu", "--ptxas", "2");
+    bad.assertInputError(RunErrors.BAD_VALUE);
+    assumeTrue(dev.tessera.cuda.Nvcc.find().isPresent(), "nvcc is not installed: --ptxas is not exercised");
+    CliRun r = CliRun.of("schedule", CliRun.example("attention", "mha.attn"), "--target", "cuda", "--profile", "a100", "--dim", "H=4",
+        "--dim", "M=256", "--dim", "N=256", "--dim", "D=64", "--dim", "E=64", "--ptxas", "2");
+    assertThat(r.code()).isEqualTo(0);
+    assertThat(r.out()).contains("ptxas: the model's top 2 compiled by nvcc for sm_80");
+    List<String> rows = r.out().substring(r.out().indexOf("ptxas:")).lines().filter(l -> l.matches(" +[0-9]+  cuda\\{.*")).toList();
+    assertThat(rows).hasSize(2);
+    for (String row : rows) {
+      int regs = Integer.parseInt(row.trim().split(" +")[row.trim().split(" +").length - 3]);
+      // A fused flash kernel's accumulators alone take far more than the ~30 registers of the unfused loops.
+      assertThat(regs).isAtLeast(64);
+      assertThat(regs).isAtMost(255);
+    }
+    assertThat(r.out()).containsMatch("pick after ptxas: cuda\\{");
   }
 }

@@ -97,8 +97,48 @@ class TuneCommandTest {
     assertThat(tune("--budget", 1).assertOk().err()).doesNotContain("warning");
   }
 
+  private static final Path GEMM = example("einsum", "gemm.attn");
+
+  @Test
+  void meshTuningRanksByTheModelMeasuresSimulatedCyclesAndRunUsesTheWinner() {
+    Object[] gemm = {"tune", GEMM, "--target", "mesh", "--dim", "M=48", "--dim", "K=40", "--dim", "N=56", "--budget", 4};
+    CliRun first = CliRun.of(gemm).assertOk();
+    assertThat(first.out()).contains("target    mesh on wse2 (simulated cycles)");
+    assertThat(first.out()).contains("measured  4 of ");
+    assertThat(first.out()).containsMatch("winner    mesh\\{[^}]*\\}  [0-9]+ cycles \\([0-9.]+ us\\)");
+    String winner = first.out().lines().filter(l -> l.startsWith("winner")).findFirst().orElseThrow();
+    String schedule = winner.substring("winner    ".length(), winner.indexOf('}') + 1);
+    String cycles = winner.substring(winner.indexOf('}') + 3, winner.indexOf(" cycles"));
+    // The winner is the fewest cycles of those measured, and the simulation is exact: run reproduces it.
+    for (String line : first.out().lines().filter(l -> l.matches(" +[0-9]+  mesh.*cycles.*")).toList()) {
+      long c = Long.parseLong(line.replaceAll(".*}\\s+([0-9]+) cycles.*", "$1"));
+      assertThat(c).isAtLeast(Long.parseLong(cycles));
+    }
+    assertThat(CliRun.of(gemm).assertOk().out()).contains("cached:   " + schedule);
+
+    CliRun run = CliRun.of("run", GEMM, "--target", "mesh", "--dim", "M=48", "--dim", "K=40", "--dim", "N=56",
+        "--output-dir", tmp.resolve("out")).assertOk();
+    assertThat(run.out()).contains("schedule  " + schedule + " (tuned)");
+    assertThat(run.out()).contains("cycles    " + cycles + " simulated");
+    CliRun other = CliRun.of("run", GEMM, "--target", "mesh", "--mesh-profile", "wse3", "--dim", "M=48", "--dim", "K=40", "--dim", "N=56",
+        "--output-dir", tmp.resolve("out")).assertOk();
+    assertThat(other.out()).doesNotContain("(tuned)");
+  }
+
+  @Test
+  void meshTuningOfAttentionTriesGridsAndAKernelTheMeshCannotRunIsADiagnostic() {
+    CliRun mha = tune("--target", "mesh", "--budget", 2).assertOk();
+    assertThat(mha.out()).contains("winner    mesh{");
+    CliRun retnet = CliRun.of("tune", example("attention", "gla.attn"), "--target", "mesh", "--budget", 1,
+        "--dim", "T=8", "--dim", "D=4", "--dim", "E=4");
+    retnet.assertInputError(RunErrors.UNAVAILABLE);
+    assertThat(retnet.err()).contains("per-channel decay");
+  }
+
   @Test
   void badOptionsAreDiagnostics() {
+    tune("--target", "gpu").assertInputError(RunErrors.BAD_VALUE);
+    tune("--target", "mesh", "--profile", "h100").assertInputError(RunErrors.BAD_VALUE);
     tune("--target", "cuda").assertInputError(RunErrors.UNAVAILABLE);
     tune("--profile", "h100").assertInputError(RunErrors.BAD_VALUE);
     tune("--budget", 0).assertInputError(RunErrors.BAD_VALUE);

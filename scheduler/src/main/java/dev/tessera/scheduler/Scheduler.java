@@ -63,44 +63,58 @@ public final class Scheduler {
 
   /** Threads per block the CUDA enumeration tries: 2, 4 and 8 warps. */
   public static final List<Integer> CUDA_THREADS = List.of(64, 128, 256);
-  /** Query-block and key-block rows the CUDA enumeration tries. */
+  /** Key-block rows the CUDA enumeration tries (the flash kernel's MMA needs multiples of 16, at most 128). */
   public static final List<Integer> CUDA_BLOCKS = List.of(16, 32, 64, 128);
-  /** K/V tiles in flight the CUDA enumeration tries. */
-  public static final List<Integer> CUDA_STAGES = List.of(1, 2, 3);
   /** Key splits tried when the grid would leave SMs idle (decode). */
   public static final List<Integer> CUDA_SPLITS = List.of(1, 2, 4, 8, 16, 32);
+  /** Query rows per warp in the CUDA flash kernel (one m16n8k16 MMA row block): blockM = threads / 32 × 16. */
+  public static final int CUDA_ROWS_PER_WARP = 16;
+  /** The one tiling the CUDA backend's contraction kernel has: 64 × 64 output tiles, 256 threads. */
+  public static final Schedule CUDA_CONTRACTION = Schedule.of("cuda").with(Knobs.THREADS, 256).with(Knobs.BLOCK_M, 64)
+      .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 1).with(Knobs.SPLIT_KV, 1);
+  /** The CUDA backend's recurrent kernel (state in registers, one step after another) has no tiling to choose. */
+  public static final Schedule CUDA_RECURRENT = Schedule.of("cuda").with(Knobs.THREADS, 128).with(Knobs.BLOCK_M, 64)
+      .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 2).with(Knobs.SPLIT_KV, 1);
 
   /**
-   * The legal CUDA schedules for {@code k} stored as {@code dtype} on {@code p}, in a fixed order:
-   * threads × blockM × blockN × stages, and key splits where one block per query block and batch
-   * entry would not fill the SMs. Candidates whose estimated registers per thread exceed the
-   * profile's limit (they would spill) are left out with the illegal ones.
+   * The legal CUDA schedules for {@code k} stored as {@code dtype} on {@code p}, in a fixed order —
+   * the tilings the CUDA backend generates, so the model ranks only kernels that exist. Attention
+   * (the flash kernel): threads × blockN, with blockM = 16 rows per warp and K/V double-buffered
+   * (stages = 2), and key splits where one block per query block and batch entry would not fill the
+   * SMs. A contraction: {@link #CUDA_CONTRACTION}; a recurrence: {@link #CUDA_RECURRENT}.
+   * Candidates whose estimated registers per thread exceed the profile's limit (they would spill)
+   * are left out with the illegal ones.
    */
   public static List<Schedule> enumerateCuda(KernelInfo k, GpuProfile p, ElemType dtype) {
     // A contraction streams its reduction through shared memory in tiles of 64: legality sees one.
     long d = k.kind() == KernelInfo.Kind.CONTRACTION ? Math.min(k.d(), GpuCostModel.K_TILE) : k.d();
     Shapes shapes = new Shapes(k.m(), k.n(), d, k.e(), dtype);
     GpuCostModel model = new GpuCostModel(dtype);
-    List<Schedule> legal = new ArrayList<>();
-    for (int threads : CUDA_THREADS) {
-      for (int bm : CUDA_BLOCKS) {
-        List<Integer> splits = k.kind() == KernelInfo.Kind.PARALLEL && k.batch() * Math.ceil((double) k.m() / bm) < p.smCount()
-            ? CUDA_SPLITS : List.of(1);
-        for (int bn : CUDA_BLOCKS) {
-          for (int stages : CUDA_STAGES) {
+    List<Schedule> candidates = new ArrayList<>();
+    switch (k.kind()) {
+      case CONTRACTION -> candidates.add(CUDA_CONTRACTION);
+      case RECURRENT -> candidates.add(CUDA_RECURRENT);
+      case PARALLEL -> {
+        for (int threads : CUDA_THREADS) {
+          int bm = threads / p.warpSize() * CUDA_ROWS_PER_WARP;
+          List<Integer> splits = k.batch() * Math.ceil((double) k.m() / bm) < p.smCount() ? CUDA_SPLITS : List.of(1);
+          for (int bn : CUDA_BLOCKS) {
             for (int split : splits) {
-              Schedule s = Schedule.of("cuda").with(Knobs.THREADS, threads).with(Knobs.BLOCK_M, bm).with(Knobs.BLOCK_N, bn)
-                  .with(Knobs.STAGES, stages).with(Knobs.SPLIT_KV, split);
-              try {
-                Legality.check(s, p, shapes);
-                if (model.registersPerThread(k, s) > p.maxRegistersPerThread()) continue;
-                legal.add(s);
-              } catch (ScheduleException e) {
-                // Illegal on this GPU: not a candidate.
-              }
+              candidates.add(Schedule.of("cuda").with(Knobs.THREADS, threads).with(Knobs.BLOCK_M, bm).with(Knobs.BLOCK_N, bn)
+                  .with(Knobs.STAGES, 2).with(Knobs.SPLIT_KV, split));
             }
           }
         }
+      }
+    }
+    List<Schedule> legal = new ArrayList<>();
+    for (Schedule s : candidates) {
+      try {
+        Legality.check(s, p, shapes);
+        if (model.registersPerThread(k, s) > p.maxRegistersPerThread()) continue;
+        legal.add(s);
+      } catch (ScheduleException e) {
+        // Illegal on this GPU: not a candidate.
       }
     }
     return legal;

@@ -2,6 +2,7 @@ package dev.tessera.runtime.mesh;
 
 import dev.tessera.runtime.RunException;
 import dev.tessera.ir.Expr;
+import dev.tessera.ir.Exprs;
 import dev.tessera.ir.Extents;
 import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.Kernel;
@@ -63,6 +64,9 @@ public final class MeshRun {
     this.algorithm = algorithm;
   }
 
+  /** The largest grid side the event mode is run on: beyond it a simulation with numbers takes minutes to hours. */
+  public static final int EVENT_GRID_LIMIT = 128;
+
   /** Grid sides tried, smallest first, when the caller names none: the first whose programs fit SRAM wins. */
   public static final List<Integer> DEFAULT_GRIDS = List.of(4, 8, 16, 32, 64);
 
@@ -113,7 +117,7 @@ public final class MeshRun {
       case Op.ParallelAttention a -> new AttentionLowering(this).run(a);
       case Op.Normalize n -> throw unsupported("a stand-alone normalize of " + n.out());
       case Op.Scan s -> throw unsupported("a scan (recurrent kernels)");
-      case Op.RecurrentAttention r -> throw unsupported("recurrent (linear) attention");
+      case Op.RecurrentAttention r -> new RecurrenceLowering(this).run(r);
     }
   }
 
@@ -236,18 +240,39 @@ public final class MeshRun {
     return new MeshExec.Matrix(m.cols(), m.rows(), d);
   }
 
+  /**
+   * An element-wise map: each read at the output's own indices is an input; a read that broadcasts
+   * (subscripts that are output indices in another order or subset, or expressions of no output
+   * index, such as a 0-d scale {@code lam[]} or a per-head {@code slopes[h]}) is gathered by the host
+   * to the output's shape first and read as an input too.
+   */
   private void elementwise(Op.Compute c) throws RunException {
     if (c.mask().isPresent()) throw unsupported(c.out() + ": a masked element-wise map");
     List<String> idx = c.indices().stream().map(IndexVar::name).toList();
-    List<String> reads = new ArrayList<>();
-    collectReads(c.body(), idx, reads, c.out());
     Map<String, Integer> ext = extents(c.indices());
     int total = Views.size(idx, ext);
     Map<String, MeshExec.Matrix> in = new LinkedHashMap<>();
-    for (String t : reads) in.put(t, Views.gather(tensors.get(t), idx, List.of(), idx, Map.of(), ext));
+    List<String> reads = new ArrayList<>();
+    Map<Expr.Read, String> broadcast = new LinkedHashMap<>();
+    Expr body = dev.tessera.ir.Exprs.rewrite(c.body(), e -> e instanceof Expr.Read r && !idx.equals(Views.plainIndices(r))
+        ? new Expr.Read(broadcast.computeIfAbsent(r, x -> "_broadcast" + broadcast.size()), idx.stream().<Expr>map(Expr.Index::new).toList())
+        : e);
+    for (Map.Entry<Expr.Read, String> b : broadcast.entrySet()) {
+      Expr.Read r = b.getKey();
+      for (Expr sub : r.indices()) {
+        if (!(sub instanceof Expr.Index i && idx.contains(i.name())) && idx.stream().anyMatch(i -> Exprs.indices(sub).contains(i))) {
+          throw unsupported(c.out() + ": an element-wise read of " + r.tensor() + " with index arithmetic on the output's indices");
+        }
+      }
+      in.put(b.getValue(), Views.gather(tensors.get(r.tensor()), r.indices(), List.of(), idx, Map.of(), ext, dims));
+    }
+    collectReads(body, idx, reads, c.out());
+    for (String t : reads) {
+      if (!in.containsKey(t)) in.put(t, Views.gather(tensors.get(t), idx, List.of(), idx, Map.of(), ext));
+    }
     MeshKernel k;
     try {
-      k = ElementwiseKernels.build(grid, total, c.body(), reads, dims);
+      k = ElementwiseKernels.build(grid, total, body, reads, dims);
     } catch (ElementwiseKernels.Unsupported e) {
       throw unsupported(c.out() + ": " + e.getMessage());
     }
@@ -258,7 +283,6 @@ public final class MeshRun {
   private static void collectReads(Expr e, List<String> idx, List<String> reads, String out) throws RunException {
     switch (e) {
       case Expr.Read r -> {
-        if (!idx.equals(Views.plainIndices(r))) throw unsupported(out + ": element-wise reads must use the output's own indices, in order");
         if (!reads.contains(r.tensor())) reads.add(r.tensor());
       }
       case Expr.Unary u -> collectReads(u.operand(), idx, reads, out);

@@ -62,6 +62,63 @@ final class Views {
     return new MeshExec.Matrix(r, c, d);
   }
 
+  /**
+   * The matrix rows × cols of a read of {@code t} with subscripts {@code subs} at fixed {@code batch}
+   * values: subscripts that are plain row, column or batch indices vary; any other (an expression of
+   * the batch indices such as {@code h / G}, or a constant) is evaluated once.
+   *
+   * @throws IndexOutOfBoundsException when an evaluated subscript falls outside its axis
+   */
+  static MeshExec.Matrix gather(DenseTensor t, List<Expr> subs, List<String> rows, List<String> cols, Map<String, Integer> batch,
+      Map<String, Integer> extents, Map<String, Long> dims) {
+    List<String> axes = new ArrayList<>();
+    int base = 0;
+    Map<String, Long> at = new java.util.HashMap<>();
+    batch.forEach((k, v) -> at.put(k, (long) v));
+    for (int a = 0; a < subs.size(); a++) {
+      Expr e = subs.get(a);
+      if (e instanceof Expr.Index i && (rows.contains(i.name()) || cols.contains(i.name()) || batch.containsKey(i.name()))) {
+        axes.add(i.name());
+        continue;
+      }
+      long v = (long) dev.tessera.mesh.ScalarEval.eval(e, dims, at);
+      if (v < 0 || v >= t.extent(a)) throw new IndexOutOfBoundsException("subscript " + a + " is " + v + ", outside [0, " + t.extent(a) + ")");
+      base += (int) (v * t.stride(a));
+      axes.add(null);
+    }
+    int r = size(rows, extents);
+    int c = size(cols, extents);
+    float[] d = new float[r * c];
+    Map<String, Integer> v = new java.util.HashMap<>(batch);
+    for (int i = 0; i < r; i++) {
+      unflatten(i, rows, extents, v);
+      for (int j = 0; j < c; j++) {
+        unflatten(j, cols, extents, v);
+        int off = base;
+        for (int a = 0; a < axes.size(); a++) if (axes.get(a) != null) off += t.stride(a) * v.get(axes.get(a));
+        d[i * c + j] = (float) t.data()[off];
+      }
+    }
+    return new MeshExec.Matrix(r, c, d);
+  }
+
+  /**
+   * Element {@code at} of the host tensor {@code name}, for masks, stage matrices and decays that read one.
+   *
+   * @throws IndexOutOfBoundsException naming the subscript that falls outside its axis
+   */
+  static double element(Map<String, DenseTensor> tensors, String name, long[] at) {
+    DenseTensor t = tensors.get(name);
+    long off = 0;
+    for (int a = 0; a < at.length; a++) {
+      if (at[a] < 0 || at[a] >= t.extent(a)) {
+        throw new IndexOutOfBoundsException("subscript " + a + " of " + name + " is " + at[a] + ", outside [0, " + t.extent(a) + ")");
+      }
+      off += at[a] * t.stride(a);
+    }
+    return t.data()[(int) off];
+  }
+
   /** Writes a rows × cols matrix back into {@code t}. */
   static void scatter(MeshExec.Matrix m, DenseTensor t, List<String> axes, List<String> rows, List<String> cols, Map<String, Integer> batch,
       Map<String, Integer> extents) {

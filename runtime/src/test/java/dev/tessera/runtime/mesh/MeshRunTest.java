@@ -14,14 +14,21 @@ import dev.tessera.runtime.DenseTensor;
 import dev.tessera.runtime.Inputs;
 import dev.tessera.runtime.Interpreter;
 import dev.tessera.runtime.RunErrors;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Zoo kernels on the mesh simulator against the reference interpreter, on awkward shapes. */
 class MeshRunTest {
   static double check(String file, Map<String, Long> dims, int grid, String algorithm) throws Exception {
-    Frontend.Compiled c = Frontend.compile(new Sources(), Path.of("..", "examples", file));
+    return check(Path.of("..", "examples", file), dims, grid, algorithm);
+  }
+
+  static double check(Path source, Map<String, Long> dims, int grid, String algorithm) throws Exception {
+    String file = source.getFileName().toString();
+    Frontend.Compiled c = Frontend.compile(new Sources(), source);
     Module m = Pipeline.run(c.module());
     Kernel k = m.kernels().get(0);
     Inputs.Prepared p = Inputs.prepare(k, c.sourceMap(), Map.of(), dims, 7);
@@ -87,6 +94,51 @@ class MeshRunTest {
     }
   }
 
+  /**
+   * Score modifiers as stages: index-dependent addends (ALiBi) and factors (RetNet's decay) as host
+   * matrices, functions of the score alone (soft cap, sigmoid, ReLU) on the cores; no normalizer
+   * (sigmoid, ReLU); key heads shared by expression subscripts (GQA's h / G, MLA's latent head 0).
+   * Prefill with M ≠ N and fully masked rows (M > N causal), and one-row decode.
+   */
+  @Test
+  void modifiedAndSharedHeadAttention() throws Exception {
+    Map<String, Long> wide = Map.of("B", 1L, "H", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L);
+    Map<String, Long> decode = Map.of("B", 1L, "H", 2L, "M", 1L, "N", 77L, "D", 8L, "E", 5L);
+    for (String f : new String[] {"alibi", "softcap", "sigmoid", "relu"}) {
+      check("attention/" + f + ".attn", wide, 4, "meshgemm");
+      check("attention/" + f + ".attn", decode, 5, "meshgemm");
+    }
+    check("attention/alibi.attn", Map.of("B", 1L, "H", 3L, "M", 20L, "N", 33L, "D", 8L, "E", 8L), 3, "meshgemm");
+    check("attention/retnet_parallel.attn", Map.of("B", 1L, "H", 2L, "T", 33L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/retnet_parallel.attn", Map.of("B", 2L, "H", 1L, "T", 1L, "D", 4L, "E", 3L), 2, "meshgemm");
+    check("attention/gqa.attn", Map.of("B", 1L, "H", 4L, "Hk", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/gqa.attn", Map.of("B", 2L, "H", 3L, "Hk", 1L, "M", 1L, "N", 77L, "D", 8L, "E", 5L), 4, "meshgemm");
+    check("attention/mla_decode.attn", Map.of("B", 1L, "H", 3L, "M", 1L, "N", 33L), 8, "meshgemm");
+  }
+
+  /** Differential attention: two attention templates, then an element-wise map that broadcasts the 0-d {@code lam}. */
+  @Test
+  void differentialAttention() throws Exception {
+    check("attention/diff.attn", Map.of("B", 1L, "H", 2L, "M", 33L, "N", 20L, "D", 7L, "E", 9L), 4, "meshgemm");
+    check("attention/diff.attn", Map.of("B", 2L, "H", 1L, "M", 1L, "N", 77L, "D", 8L, "E", 5L), 4, "meshgemm");
+  }
+
+  @Test
+  void aModifierTheCoresCannotComputeIsRefused(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("square.attn");
+    Files.writeString(f, """
+        kernel square(Q: f32[M, D], K: f32[N, D], V: f32[N, E]) -> (O: f32[M, E]) {
+          S[m, n] = sum[d] Q[m, d] * K[n, d]
+          R[m, n] = S[m, n] * S[m, n] + (m - n)
+          P[m, n] = softmax[n](R[m, n])
+          O[m, e] = sum[n] P[m, n] * V[n, e]
+        }
+        """);
+    RunException e = assertThrows(RunException.class, () -> check(f, Map.of("M", 5L, "N", 5L, "D", 4L, "E", 4L), 2, "meshgemm"));
+    assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
+    assertThat(e.getMessage()).contains("score modifier R");
+  }
+
   @Test
   void sramOverflowNamesTheCore() throws Exception {
     RunException e = assertThrows(RunException.class,
@@ -96,9 +148,21 @@ class MeshRunTest {
     assertThat(e.getMessage()).contains("49152 bytes per core");
   }
 
+  /** Recurrences with a constant (RetNet) or data-dependent (Mamba-2) scalar decay, in their parallel form; one step; T = 77. */
   @Test
-  void recurrentKernelsAreRefused() throws Exception {
-    RunException e = assertThrows(RunException.class, () -> check("attention/retnet_recurrent.attn", Map.of(), 2, "meshgemm"));
+  void scalarDecayRecurrences() throws Exception {
+    for (String f : new String[] {"retnet_recurrent", "mamba2_ssd"}) {
+      check("attention/" + f + ".attn", Map.of("B", 1L, "H", 2L, "T", 33L, "D", 7L, "E", 9L), 4, "meshgemm");
+      check("attention/" + f + ".attn", Map.of("B", 2L, "H", 1L, "T", 1L, "D", 4L, "E", 3L), 3, "meshgemm");
+    }
+    check("attention/mamba2_ssd.attn", Map.of("B", 1L, "H", 1L, "T", 77L, "D", 8L, "E", 8L), 5, "meshgemm");
+  }
+
+  @Test
+  void perChannelDecayIsRefused() throws Exception {
+    RunException e = assertThrows(RunException.class,
+        () -> check("attention/gla.attn", Map.of("B", 1L, "H", 1L, "T", 8L, "D", 4L, "E", 4L), 2, "meshgemm"));
     assertThat(e.code).isEqualTo(RunErrors.UNAVAILABLE);
+    assertThat(e.getMessage()).contains("per-channel decay");
   }
 }
