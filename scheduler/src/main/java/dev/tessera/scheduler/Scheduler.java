@@ -72,7 +72,7 @@ public final class Scheduler {
   /** The one tiling the CUDA backend's contraction kernel has: 64 × 64 output tiles, 256 threads. */
   public static final Schedule CUDA_CONTRACTION = Schedule.of("cuda").with(Knobs.THREADS, 256).with(Knobs.BLOCK_M, 64)
       .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 1).with(Knobs.SPLIT_KV, 1);
-  /** The CUDA backend's recurrent kernel (state in registers, one step after another) has no tiling to choose. */
+  /** The CUDA backend's recurrent template (the chunked kernel, its default 16-step chunks) has no tiling enumerated. */
   public static final Schedule CUDA_RECURRENT = Schedule.of("cuda").with(Knobs.THREADS, 128).with(Knobs.BLOCK_M, 64)
       .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 2).with(Knobs.SPLIT_KV, 1);
 

@@ -36,6 +36,7 @@ final class HostEmulator {
   private final List<String> flags;
   private final Path runtime;
   private final String runtimeKey;
+  private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
   private HostEmulator(Path gxx, Path cache, List<String> flags, Path runtime, String runtimeKey) {
     this.gxx = gxx;
@@ -79,22 +80,27 @@ final class HostEmulator {
     return flags.contains("-fsanitize=address");
   }
 
-  /** The emulation binary of the artifacts, compiled unless the cache has it. */
+  /** The emulation binary of the artifacts, compiled unless the cache has it (one compile per binary, whichever thread asks). */
   Path build(CudaArtifacts a, LaunchManifest m) throws IOException, InterruptedException {
     String source = emulationSource(a, m);
     List<String> own = new ArrayList<>(flags);
     own.add("-DTSR_EMU_BF16=" + (m.dtype().equals("bf16") ? 1 : 0));
-    String key = hash(runtimeKey, String.join(" ", own), source);
-    Path binary = cache.resolve(a.kernel() + "-" + key);
-    if (Files.exists(binary)) return binary;
-    Path cpp = cache.resolve(a.kernel() + "-" + key + ".cpp");
-    Files.writeString(cpp, source, StandardCharsets.UTF_8);
-    Files.writeString(cache.resolve(a.kernel() + "-" + key + ".plan"), plan(m));
-    Path partial = cache.resolve(a.kernel() + "-" + key + ".part");
-    Optional<String> error = compile(gxx, cache, own, List.of(cpp.toString(), runtime.toString()), partial);
-    if (error.isPresent()) throw new IOException("g++ rejects the emulation of " + a.kernel() + ":\n" + error.get());
-    Files.move(partial, binary, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return binary;
+    String name = a.kernel() + "-" + hash(runtimeKey, String.join(" ", own), source);
+    synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+      Path binary = cache.resolve(name);
+      if (Files.exists(binary)) return binary;
+      Path cpp = cache.resolve(name + ".cpp");
+      Files.writeString(cpp, source, StandardCharsets.UTF_8);
+      Files.writeString(cache.resolve(name + ".plan"), plan(m));
+      Path partial = Files.createTempFile(cache, name, ".part");
+      Optional<String> error = compile(gxx, cache, own, List.of(cpp.toString(), runtime.toString()), partial);
+      if (error.isPresent()) {
+        Files.deleteIfExists(partial);
+        throw new IOException("g++ rejects the emulation of " + a.kernel() + ":\n" + error.get());
+      }
+      Files.move(partial, binary, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return binary;
+    }
   }
 
   /**
