@@ -54,8 +54,10 @@ class CudaEmulationTest {
   @BeforeAll
   static void buildAll() throws Exception {
     Optional<Path> gxx = HostEmulator.compiler();
-    if (gxx.isEmpty()) System.err.println("CudaEmulationTest: skipped, no g++ on PATH to compile the host emulation");
-    assumeTrue(gxx.isPresent(), "no g++ on PATH: the generated CUDA cannot be emulated on the host");
+    if (gxx.isEmpty()) {
+      System.err.println("CudaEmulationTest: skipped, no g++ on PATH to compile the host emulation");
+      return;
+    }
     emulator = HostEmulator.open(gxx.get(), Path.of("target", "cuda-emu").toAbsolutePath());
     if (!emulator.sanitized()) System.err.println("CudaEmulationTest: g++ has no AddressSanitizer; out-of-bounds accesses go unchecked");
     GpuProfile profile = (GpuProfile) Profiles.load(Optional.empty(), Host.standard(n -> {}), w -> {}).get("h100");
@@ -75,6 +77,7 @@ class CudaEmulationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesReference(EmulationCases.Case c) throws Exception {
+    assumeTrue(emulator != null, "no g++ on PATH: the generated CUDA cannot be emulated on the host");
     Built b = BUILDS.get(c).get();
     Map<String, double[]> in = new LinkedHashMap<>();
     b.inputs().forEach((name, t) -> in.put(name, t.data()));
