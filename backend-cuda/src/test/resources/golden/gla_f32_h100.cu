@@ -31,25 +31,92 @@ __device__ __forceinline__ float tsr_silu(float a) {
   return a * tsr_sigmoid(a);
 }
 
-extern "C" __global__ void __launch_bounds__(64) gla_k0_recurrent_O(const float* __restrict__ g, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ Q, float* __restrict__ O) {
-  const long long i_b = ((long long)blockIdx.x / 4LL) % 1LL;
-  const long long i_h = ((long long)blockIdx.x / 1LL) % 4LL;
-  const long long i_e = threadIdx.x;
-  if (i_e >= 64LL) return;  // no barriers below: idle threads may leave
-  float s[64];  // the state column S[.., :, e], in registers
-  #pragma unroll
-  for (int dd = 0; dd < 64; ++dd) {
-    s[dd] = (float)(0LL);
+extern "C" __global__ void __launch_bounds__(128) gla_k0_chunked_O(const float* __restrict__ t_g, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ Q, float* __restrict__ O) {
+  extern __shared__ __align__(16) unsigned char tsr_smem[];
+  float* Ss = reinterpret_cast<float*>(tsr_smem);  // [D][EB]: the state slice S[.., :, e0 + y]
+  float* Qs = Ss + 4096;  // [C][D]: the chunk's queries, then times sigma_i e^L_i
+  float* Ks = Qs + 1024;  // [C][D]: its keys, then times sigma_last sigma_j e^(L_last - L_j)
+  float* Vs = Ks + 1024;  // [C][EB]: its values
+  float* As = Vs + 1024;  // [C][C]: decayed scores, zero above the diagonal
+  float* Ls = As + 256;  // [C][64]: log |decay| summed over the chunk's steps 0..i
+  float* Gs = Ls + 1024;  // [C][64]: the product of their signs
+  const int tid = threadIdx.x;
+  const long long e0 = ((long long)blockIdx.x % 1LL) * 64LL;
+  const long long bpt = (long long)blockIdx.x / 1LL;
+  const long long i_b = (bpt / 4LL) % 1LL;
+  const long long i_h = (bpt / 1LL) % 4LL;
+  (void)bpt;
+  for (int i = tid; i < 4096; i += 128) {
+    Ss[i] = (float)(0LL);
   }
-  for (long long i_t = 0; i_t < 33LL; ++i_t) {
-    float acc = 0.0f;
-    #pragma unroll
-    for (int dd = 0; dd < 64; ++dd) {
-      const long long i_d = dd;
-      s[dd] = ((expf(g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) * s[dd]) + (K[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * V[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)]));
-      acc += (Q[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] * s[dd]);
+  for (long long t0 = 0; t0 < 33LL; t0 += 16) {
+    const int n = (int)tsr_min(16LL, 33LL - t0);
+    __syncthreads();  // the previous chunk is done with every buffer
+    for (int i = tid; i < 1024; i += 128) {
+      const int j = i / 64;
+      const long long i_t = t0 + j;
+      const long long i_d = i % 64;
+      Ks[i] = j < n ? K[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] : 0.0f;
+      Qs[i] = j < n ? Q[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)] : 0.0f;
     }
-    O[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)] = acc;
+    for (int i = tid; i < 1024; i += 128) {
+      const int j = i / 64;
+      const long long i_t = t0 + j;
+      const long long i_e = e0 + i % 64;
+      Vs[i] = j < n && e0 + i % 64 < 64LL ? V[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)] : 0.0f;
+    }
+    for (int i = tid; i < 1024; i += 128) {
+      const int j = i / 64;
+      const long long i_t = t0 + j;
+      const long long i_d = i % 64;
+      const float dec = j < n ? expf(t_g[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_d)]) : 1.0f;
+      Ls[i] = fmaxf(logf(fabsf(dec)), -80.0f);
+      Gs[i] = dec < 0.0f ? -1.0f : 1.0f;
+    }
+    __syncthreads();
+    for (int x = tid; x < 64; x += 128) {
+      for (int i = 1; i < n; ++i) {
+        Ls[i * 64 + x] += Ls[(i - 1) * 64 + x];
+        Gs[i * 64 + x] *= Gs[(i - 1) * 64 + x];
+      }
+    }
+    __syncthreads();
+    for (int i = tid; i < 256; i += 128) {
+      const int qi = i / 16, kj = i % 16;
+      float sc = 0.0f;
+      if (kj <= qi && qi < n) {
+        for (int x = 0; x < 64; ++x) {
+          const float f = Gs[qi * 64 + x] * Gs[kj * 64 + x] * expf(Ls[qi * 64 + x] - Ls[kj * 64 + x]);
+          sc = fmaf(Qs[qi * 64 + x] * Ks[kj * 64 + x], f, sc);
+        }
+      }
+      As[i] = sc;
+    }
+    __syncthreads();
+    for (int i = tid; i < 1024; i += 128) {
+      const int j = i / 64;
+      const int l = (i % 64);
+      const int last = (n - 1) * 64 + l, at = j * 64 + l;
+      Qs[i] *= Gs[at] * expf(Ls[at]);
+      Ks[i] *= Gs[last] * Gs[at] * expf(Ls[last] - Ls[at]);
+    }
+    __syncthreads();
+    for (int i = tid; i < 1024; i += 128) {
+      const int j = i / 64, y = i % 64;
+      const long long i_t = t0 + j, i_e = e0 + y;
+      if (j >= n || i_e >= 64LL) continue;
+      float acc = 0.0f;
+      for (int x = 0; x < 64; ++x) acc = fmaf(Qs[j * 64 + x], Ss[x * 64 + y], acc);
+      for (int kj = 0; kj <= j; ++kj) acc = fmaf(As[j * 16 + kj], Vs[kj * 64 + y], acc);
+      O[(i_b) * 8448LL + (i_h) * 2112LL + (i_t) * 64LL + (i_e)] = acc;
+    }
+    __syncthreads();  // every output has read the state before it moves on
+    for (int i = tid; i < 4096; i += 128) {
+      const int x = i / 64, y = i % 64;
+      float acc = Ss[i] * Gs[(n - 1) * 64 + x] * expf(Ls[(n - 1) * 64 + x]);
+      for (int j = 0; j < n; ++j) acc = fmaf(Ks[j * 64 + x], Vs[j * 64 + y], acc);
+      Ss[i] = acc;
+    }
   }
 }
 

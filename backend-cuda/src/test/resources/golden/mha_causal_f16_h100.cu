@@ -31,6 +31,7 @@ __device__ __forceinline__ float tsr_silu(float a) {
   return a * tsr_sigmoid(a);
 }
 
+#ifndef TESSERA_HOST_EMULATION  // the host emulation (test-suite/src/test/emu) supplies the PTX helpers
 // cp.async: 16 bytes global -> shared, zero-filled where src_bytes is 0 (rows past the end).
 __device__ __forceinline__ void tsr_cp_async16(void* dst, const void* src, int src_bytes) {
   const unsigned d = (unsigned)__cvta_generic_to_shared(dst);
@@ -39,6 +40,13 @@ __device__ __forceinline__ void tsr_cp_async16(void* dst, const void* src, int s
 __device__ __forceinline__ void tsr_cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 __device__ __forceinline__ void tsr_cp_wait_1() { asm volatile("cp.async.wait_group 1;\n" ::); }
 __device__ __forceinline__ void tsr_cp_wait_0() { asm volatile("cp.async.wait_group 0;\n" ::); }
+// D = A * B + D for a 16x8x16 tile: A row-major (4 regs), B column-major (2 regs), f32 accumulators.
+__device__ __forceinline__ void tsr_mma(float* c, unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
+}
+#endif
 // Two consecutive 16-bit elements as one 32-bit mma fragment register.
 __device__ __forceinline__ unsigned tsr_ld32(const __half* p) { return *reinterpret_cast<const unsigned*>(p); }
 __device__ __forceinline__ unsigned tsr_pack(float lo, float hi) {
@@ -48,12 +56,6 @@ __device__ __forceinline__ unsigned tsr_pack(float lo, float hi) {
 __device__ __forceinline__ unsigned tsr_pack2(__half lo, __half hi) {
   __half2 v = __halves2half2(lo, hi);
   return *reinterpret_cast<unsigned*>(&v);
-}
-// D = A * B + D for a 16x8x16 tile: A row-major (4 regs), B column-major (2 regs), f32 accumulators.
-__device__ __forceinline__ void tsr_mma(float* c, unsigned a0, unsigned a1, unsigned a2, unsigned a3, unsigned b0, unsigned b1) {
-  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
 }
 
 // Intervals of index arithmetic over a tile, for classifying mask tiles (skip / full / partial).

@@ -365,6 +365,12 @@ final class FlashKernel {
 
 
   private void epilogue(int et) {
+    if (plan.normalizer().isEmpty()) {
+      w.line("// A quad shares its rows: a row saw a key if any of the four threads holding its columns did.");
+      for (int r = 0; r < 2; r++) {
+        for (int lanes = 1; lanes <= 2; lanes *= 2) w.line("seen_" + r + " |= __shfl_xor_sync(0xffffffffu, seen_" + r + ", " + lanes + ");");
+      }
+    }
     if (splits > 1) {
       partialEpilogue(et);
       return;

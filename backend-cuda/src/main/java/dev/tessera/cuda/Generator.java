@@ -77,7 +77,7 @@ final class Generator {
         if (!recurrent(s)) scan(s, "scan");
       }
       case Op.RecurrentAttention r -> {
-        if (!recurrent(r.scan())) scan(r.scan(), "recurrent");
+        if (!chunked(r) && !recurrent(r.scan())) scan(r.scan(), "recurrent");
       }
       case Op.ParallelAttention a -> {
         if (!flash(a)) a.pieces().forEach(this::emit);
@@ -125,6 +125,25 @@ final class Generator {
       long grid = Math.max(1, Math.min(MAX_GRID, (c.total() + GENERIC_THREADS - 1) / GENERIC_THREADS));
       launches.add(new Launch(centry, "combine_" + out, grid, GENERIC_THREADS, 0, c.params()));
     }
+    return true;
+  }
+
+  /** Chunked linear attention where the template has its shape; false leaves it to the register recurrence. */
+  private boolean chunked(Op.RecurrentAttention r) {
+    java.util.Optional<ChunkKernel> k;
+    try {
+      k = ChunkKernel.of(r, layout, schedule);
+    } catch (ScheduleException e) {
+      return false;
+    }
+    if (k.isEmpty() || k.get().sharedBytes() > profile.smemPerBlockBytes()) return false;
+    String what = "chunked_" + String.join("_", r.outputs());
+    String entry = Names.entry(kernel.name(), launches.size(), what);
+    signature(entry, k.get().threads(), k.get().params());
+    k.get().body(w);
+    w.close("}");
+    w.line("");
+    launches.add(new Launch(entry, what, k.get().grid(), k.get().threads(), k.get().sharedBytes(), k.get().params()));
     return true;
   }
 

@@ -72,4 +72,25 @@ class GenerateTest {
       assertTrue(e.getMessage().contains("flash kernel"), e.getMessage());
     }
   }
+
+  /** Linear attention runs chunked by default, the chunk from the schedule; a key dimension beyond the kernel's runs as the scan. */
+  @Test
+  void recurrencesRunChunked() throws Exception {
+    for (String f : java.util.List.of("retnet_recurrent", "mamba2_ssd", "gla")) {
+      Zoo.Compiled c = Zoo.compile(Zoo.root().resolve("attention/" + f + ".attn"), Map.of());
+      CudaArtifacts a = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), c.dims(), null);
+      assertEquals(1, a.launches(), f);
+      assertTrue(a.manifest().contains("\"what\": \"chunked_O\""), f + ": " + a.manifest());
+      assertTrue(a.source().contains("t0 += 16)"), f);
+      CudaArtifacts c32 = CudaBackend.generate(c.module(), c.kernel(), CudaBackend.defaultSchedule().with("chunk", 32), Zoo.profile("h100"),
+          c.dims(), null);
+      assertTrue(c32.source().contains("t0 += 32)"), f);
+    }
+    Zoo.Compiled gla = Zoo.compile(Zoo.root().resolve("attention/gla.attn"), Map.of());
+    org.junit.jupiter.api.Assertions.assertThrows(dev.tessera.scheduler.ScheduleException.class, () -> CudaBackend.generate(gla.module(),
+        gla.kernel(), CudaBackend.defaultSchedule().with("chunk", 0), Zoo.profile("h100"), gla.dims(), null));
+    Zoo.Compiled wide = Zoo.compile(Zoo.root().resolve("attention/gla.attn"), Map.of("D", 200L));
+    CudaArtifacts a = CudaBackend.generate(wide.module(), wide.kernel(), CudaBackend.defaultSchedule(), Zoo.profile("h100"), wide.dims(), null);
+    assertFalse(a.manifest().contains("chunked_"), a.manifest());
+  }
 }

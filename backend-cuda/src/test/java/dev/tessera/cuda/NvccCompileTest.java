@@ -50,6 +50,8 @@ class NvccCompileTest {
     jobs.add(new Job("mha", ElemType.F16, Map.of("H", 32L, "M", 2048L, "N", 2048L, "D", 128L, "E", 128L)));
     jobs.add(new Job("mha", ElemType.BF16, Map.of("H", 32L, "M", 1L, "N", 8192L, "D", 128L, "E", 128L)));
     jobs.add(new Job("mha_causal", ElemType.F32, Map.of("H", 8L, "M", 1000L, "N", 1000L, "D", 128L, "E", 128L)));
+    // Chunked linear attention at its largest key dimension.
+    jobs.add(new Job("gla", ElemType.BF16, Map.of("T", 4096L, "D", 128L, "E", 128L)));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<String>> results = new ArrayList<>();

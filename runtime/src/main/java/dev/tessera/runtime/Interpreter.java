@@ -4,6 +4,7 @@ import dev.tessera.ir.Extents;
 import dev.tessera.diag.CompileException;
 import dev.tessera.diag.Diagnostic;
 import dev.tessera.ir.IndexVar;
+import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.ir.NormalizerDef;
@@ -26,10 +27,26 @@ import java.util.Map;
 public final class Interpreter {
   private final Module module;
   private final SourceMap sources;
+  private final ElemType rounding;
 
   public Interpreter(Module module, SourceMap sources) {
+    this(module, sources, null);
+  }
+
+  private Interpreter(Module module, SourceMap sources, ElemType rounding) {
     this.module = module;
     this.sources = sources;
+    this.rounding = rounding;
+  }
+
+  /**
+   * The naïve evaluation in a low precision that DESIGN.md's f16/bf16 tolerance refers to: each op
+   * computed exactly, its result rounded to {@code storage} as a framework running the ops one by
+   * one in that type would store it (the pieces of an attention template too; a recurrence's state
+   * stays exact between its steps).
+   */
+  public static Interpreter naive(Module module, SourceMap sources, ElemType storage) {
+    return new Interpreter(module, sources, storage);
   }
 
   /** Runs {@code kernel} on bound dimensions and inputs (already in storage precision); returns its outputs. */
@@ -67,6 +84,12 @@ public final class Interpreter {
       case Op.ParallelAttention a -> a.pieces().forEach(p -> eval(p, dims, tensors, step, stepValue));
       case Op.RecurrentAttention r -> scan(r.scan(), dims, tensors);
       case Op.Einsum e -> contract(e.contraction(), dims, tensors, step, stepValue);
+    }
+    if (rounding != null && step == null && !(op instanceof Op.ParallelAttention)) {
+      for (String o : op.outputs()) {
+        double[] d = tensors.get(o).data();
+        for (int i = 0; i < d.length; i++) d[i] = StorageTypes.round(rounding, d[i]);
+      }
     }
   }
 

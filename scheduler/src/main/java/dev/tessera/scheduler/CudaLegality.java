@@ -2,6 +2,7 @@ package dev.tessera.scheduler;
 
 import static dev.tessera.scheduler.Knobs.BLOCK_M;
 import static dev.tessera.scheduler.Knobs.BLOCK_N;
+import static dev.tessera.scheduler.Knobs.CHUNK;
 import static dev.tessera.scheduler.Knobs.REGISTERS;
 import static dev.tessera.scheduler.Knobs.SPLIT_KV;
 import static dev.tessera.scheduler.Knobs.STAGES;
@@ -38,6 +39,7 @@ final class CudaLegality {
       if (mma != null) tensorCoreTiles(s, p, x, mma, bm, bn);
     }
     Legality.atLeast(s, SPLIT_KV, 0);
+    Legality.atLeast(s, CHUNK, 1);
   }
 
   /** Q tile (blockM×d) plus {@code stages} K and V tiles (blockN×d and blockN×e), in the storage type. */

@@ -19,7 +19,7 @@ public final class Knobs {
   public static final String THREADS = "threads";
   /** KV ranges per query block in decode, merged afterwards; 0 lets the backend choose per run. cpu, cuda. */
   public static final String SPLIT_KV = "splitKv";
-  /** Steps per chunk of chunked linear attention. cpu. */
+  /** Steps per chunk of chunked linear attention. cpu, cuda. */
   public static final String CHUNK = "chunk";
   /** 1 fuses templates into flash-style kernels, 0 runs them op by op. cpu. */
   public static final String FUSE = "fuse";
@@ -48,7 +48,7 @@ public final class Knobs {
 
   private static final Map<String, List<String>> KNOWN = Map.of(
       "cpu", List.of(THREADS, BLOCK_M, BLOCK_N, SPLIT_KV, CHUNK, FUSE),
-      "cuda", List.of(THREADS, BLOCK_M, BLOCK_N, STAGES, REGISTERS, SPLIT_KV),
+      "cuda", List.of(THREADS, BLOCK_M, BLOCK_N, STAGES, REGISTERS, SPLIT_KV, CHUNK),
       "mesh", List.of(GRID_X, GRID_Y, ALGORITHM, COLOURS));
   private static final Map<String, List<String>> REQUIRED = Map.of(
       "cpu", List.of(THREADS, BLOCK_M, BLOCK_N),

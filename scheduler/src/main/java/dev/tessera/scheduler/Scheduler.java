@@ -72,16 +72,15 @@ public final class Scheduler {
   /** The one tiling the CUDA backend's contraction kernel has: 64 × 64 output tiles, 256 threads. */
   public static final Schedule CUDA_CONTRACTION = Schedule.of("cuda").with(Knobs.THREADS, 256).with(Knobs.BLOCK_M, 64)
       .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 1).with(Knobs.SPLIT_KV, 1);
-  /** The CUDA backend's recurrent kernel (state in registers, one step after another) has no tiling to choose. */
-  public static final Schedule CUDA_RECURRENT = Schedule.of("cuda").with(Knobs.THREADS, 128).with(Knobs.BLOCK_M, 64)
-      .with(Knobs.BLOCK_N, 64).with(Knobs.STAGES, 2).with(Knobs.SPLIT_KV, 1);
+  /** Chunk lengths the CUDA enumeration tries for the chunked recurrent kernel (it takes 1 to 64). */
+  public static final List<Integer> CUDA_CHUNKS = List.of(16, 32, 64);
 
   /**
    * The legal CUDA schedules for {@code k} stored as {@code dtype} on {@code p}, in a fixed order —
    * the tilings the CUDA backend generates, so the model ranks only kernels that exist. Attention
    * (the flash kernel): threads × blockN, with blockM = 16 rows per warp and K/V double-buffered
    * (stages = 2), and key splits where one block per query block and batch entry would not fill the
-   * SMs. A contraction: {@link #CUDA_CONTRACTION}; a recurrence: {@link #CUDA_RECURRENT}.
+   * SMs. A contraction: {@link #CUDA_CONTRACTION}; a recurrence (the chunked kernel): 128 threads × {@link #CUDA_CHUNKS}.
    * Candidates whose estimated registers per thread exceed the profile's limit (they would spill)
    * are left out with the illegal ones.
    */
@@ -93,7 +92,13 @@ public final class Scheduler {
     List<Schedule> candidates = new ArrayList<>();
     switch (k.kind()) {
       case CONTRACTION -> candidates.add(CUDA_CONTRACTION);
-      case RECURRENT -> candidates.add(CUDA_RECURRENT);
+      case RECURRENT -> {
+        // blockM = blockN = chunk: the chunk's rows are the tile the legality checks see.
+        for (int c : CUDA_CHUNKS) {
+          candidates.add(Schedule.of("cuda").with(Knobs.THREADS, 128).with(Knobs.CHUNK, c).with(Knobs.BLOCK_M, c).with(Knobs.BLOCK_N, c)
+              .with(Knobs.STAGES, 1).with(Knobs.SPLIT_KV, 1));
+        }
+      }
       case PARALLEL -> {
         for (int threads : CUDA_THREADS) {
           int bm = threads / p.warpSize() * CUDA_ROWS_PER_WARP;

@@ -8,6 +8,7 @@ import static dev.tessera.scheduler.Knobs.STAGES;
 import static dev.tessera.scheduler.Knobs.THREADS;
 
 import dev.tessera.ir.ElemType;
+import dev.tessera.scheduler.Knobs;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.GpuProfile;
@@ -77,9 +78,12 @@ public final class GpuCostModel implements CostModel {
     double clock = p.clockMhz() * 1e6;
     // Per wave, one SM runs `occupancy` blocks (fewer in a partial last wave: counted as full, which is the quantisation).
     double perSm = waves * occupancy;
-    double peak = p.peakTflops().getOrDefault(dtype == ElemType.F32 ? "f32" : dtype.text(), p.peakTflops().get("f32")) * 1e12 / p.smCount();
+    // Only the flash kernel uses tensor cores; the contraction and chunked kernels multiply with f32 FMAs whatever the storage type.
+    boolean tensorCores = k.kind() == KernelInfo.Kind.PARALLEL && dtype != ElemType.F32;
+    double peak = p.peakTflops().getOrDefault(tensorCores ? dtype.text() : "f32", p.peakTflops().get("f32")) * 1e12 / p.smCount();
     int warps = Math.max(1, s.intKnob(THREADS, 128) / p.warpSize());
-    double busyWarps = Math.min(1.0, Math.max(1, g.rows) / (double) (MMA_ROWS * warps));
+    // In the flash kernel each warp owns 16 query rows; warps without rows idle. The FMA kernels spread their work over all threads.
+    double busyWarps = k.kind() == KernelInfo.Kind.PARALLEL ? Math.min(1.0, Math.max(1, g.rows) / (double) (MMA_ROWS * warps)) : 1.0;
     double tensor = perSm * g.flops / (peak * busyWarps);
     double scalar = perSm * (g.scores * (1 / EXP_PER_CLOCK + OPS_PER_SCORE / FP32_PER_CLOCK) + g.rescales / FP32_PER_CLOCK) / clock;
     double smem = perSm * g.smemReads / (SMEM_BYTES_PER_CLOCK * clock);
@@ -123,7 +127,7 @@ public final class GpuCostModel implements CostModel {
     long perThread = switch (k.kind()) {
       case PARALLEL -> (bm * k.e() + bm * bn + bm * k.d() * elementBytes() / 4) / threads;
       case CONTRACTION -> bm * bn / threads;
-      case RECURRENT -> k.d() * k.e() / threads + bm * bm / threads;
+      case RECURRENT -> chunk(k, s) * chunk(k, s) / threads;
     };
     return (int) Math.min(1 << 16, perThread + 40);
   }
@@ -133,10 +137,17 @@ public final class GpuCostModel implements CostModel {
     long bm = s.intKnob(BLOCK_M, 64);
     long bn = s.intKnob(BLOCK_N, 64);
     long stages = s.intKnob(STAGES, 2);
-    return elementBytes() * switch (k.kind()) {
-      case PARALLEL, RECURRENT -> bm * k.d() + stages * bn * (k.d() + k.e());
-      case CONTRACTION -> stages * (bm + bn) * Math.min(k.d(), K_TILE);
+    return switch (k.kind()) {
+      case PARALLEL -> elementBytes() * (bm * k.d() + stages * bn * (k.d() + k.e()));
+      case CONTRACTION -> elementBytes() * stages * (bm + bn) * Math.min(k.d(), K_TILE);
+      // The chunked kernel: the f32 state, the chunk's q, k, v and o rows and its c × c scores.
+      case RECURRENT -> 4L * k.d() * k.e() + 4L * chunk(k, s) * (2 * k.d() + 2 * k.e()) + 4L * chunk(k, s) * chunk(k, s);
     };
+  }
+
+  /** The recurrence's chunk length: the {@code chunk} knob (the CUDA backend's default 16), at most the sequence. */
+  private static long chunk(KernelInfo k, Schedule s) throws ScheduleException {
+    return Math.max(1, Math.min(s.intKnob(Knobs.CHUNK, 16), k.m()));
   }
 
   private int elementBytes() {
@@ -176,7 +187,7 @@ public final class GpuCostModel implements CostModel {
             compulsory, Math.max(0, tileReads - compulsory), 1);
       }
       case RECURRENT -> {
-        long c = bm;
+        long c = chunk(k, s);
         double chunks = Math.ceil((double) k.m() / c);
         double perChunk = 2.0 * (c * (c + 1) / 2.0 * (k.d() + k.e()) + 2.0 * c * k.d() * k.e());
         double bytes = eb * k.batch() * (double) k.m() * (2 * k.d() + 2 * k.e());
