@@ -39,7 +39,7 @@ final class CostModelSuite {
    * goes over seconds; timing every schedule once per round and keeping each one's fastest round
    * median means a burst of load slows one round of every schedule rather than all rounds of a few.
    */
-  static final int ROUNDS = 3;
+  static final int ROUNDS = 5;
 
   /** A kernel of the suite: its zoo file (directory and name) and the dimensions it runs at. */
   record Case(String dir, String file, Map<String, Long> dims) {}
