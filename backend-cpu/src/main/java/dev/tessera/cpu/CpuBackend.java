@@ -17,8 +17,8 @@ public final class CpuBackend {
 
   /** The default schedule for this machine. */
   public static Schedule defaultSchedule() {
-    return Schedule.of("cpu").with("threads", Runtime.getRuntime().availableProcessors()).with("blockM", 128)
-        .with("blockN", 64).with("splitKv", 0).with("fuse", 1).with("chunk", 64);
+    return Schedule.of("cpu").with("threads", Runtime.getRuntime().availableProcessors()).with("blockM", 64)
+        .with("blockN", 128).with("splitKv", 0).with("fuse", 1).with("chunk", 64);
   }
 
   /** Checks a schedule's knobs against their limits. */

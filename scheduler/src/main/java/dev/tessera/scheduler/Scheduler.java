@@ -25,8 +25,8 @@ public final class Scheduler {
   public static final List<Integer> BLOCK_M = List.of(16, 32, 64, 128, 256);
   public static final List<Integer> BLOCK_N = List.of(32, 64, 128, 256);
   public static final List<Integer> CHUNK = List.of(16, 32, 64, 128);
-  static final int DEFAULT_BLOCK_M = 128;
-  static final int DEFAULT_BLOCK_N = 64;
+  static final int DEFAULT_BLOCK_M = 64;
+  static final int DEFAULT_BLOCK_N = 128;
   static final int DEFAULT_CHUNK = 64;
 
   private Scheduler() {}

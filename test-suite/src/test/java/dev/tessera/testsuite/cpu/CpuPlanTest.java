@@ -18,13 +18,13 @@ class CpuPlanTest {
   @Test
   void attentionRunsFused() {
     var r = CpuVsReference.file("attention/mha_causal.attn", SMALL, CpuBackend.defaultSchedule(), 1);
-    assertThat(r.kernel().describe()).containsExactly("flash attention (1-pass normalizer, blocks 128x64)");
+    assertThat(r.kernel().describe()).containsExactly("flash attention (1-pass normalizer, blocks 64x128)");
   }
 
   @Test
   void pointwiseAttentionRunsFusedWithoutNormalizer() {
     var r = CpuVsReference.file("attention/sigmoid.attn", SMALL, CpuBackend.defaultSchedule(), 1);
-    assertThat(r.kernel().describe()).containsExactly("flash attention (no normalizer, blocks 128x64)");
+    assertThat(r.kernel().describe()).containsExactly("flash attention (no normalizer, blocks 64x128)");
   }
 
   @ParameterizedTest
