@@ -227,16 +227,7 @@ final class ChunkKernel {
 
   /** Declares the batch indices of this block's point and returns the C names of every index. */
   private Map<String, String> batchIndices(CodeWriter w) {
-    Map<String, String> idx = new LinkedHashMap<>();
-    long inner = 1;
-    String[] decl = new String[batch.size()];
-    for (int i = batch.size() - 1; i >= 0; i--) {
-      long ext = layout.extent(batch.get(i).extent());
-      decl[i] = "const long long " + Names.index(batch.get(i).name()) + " = (bpt / " + inner + "LL) % " + ext + "LL;";
-      idx.put(batch.get(i).name(), Names.index(batch.get(i).name()));
-      inner *= ext;
-    }
-    for (String l : decl) w.line(l);
+    Map<String, String> idx = layout.decode(w, batch, "bpt");
     w.line("(void)bpt;");
     return idx;
   }

@@ -3,7 +3,6 @@ package dev.tessera.cuda;
 import dev.tessera.ir.CodeWriter;
 import dev.tessera.ir.Expr;
 import dev.tessera.ir.Exprs;
-import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.NormalizerDef;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,17 +55,7 @@ final class CombineKernel {
     w.line("const long long row = (blk % " + qTiles + "LL) * " + bm + "LL + r;");
     w.line("if (row >= " + m + "LL) continue;");
     w.line("const long long bpt = blk / " + qTiles + "LL;");
-    Map<String, String> idx = new LinkedHashMap<>();
-    long inner = 1;
-    String[] decl = new String[plan.batch().size()];
-    for (int i = plan.batch().size() - 1; i >= 0; i--) {
-      IndexVar b = plan.batch().get(i);
-      long ext = layout.extent(b.extent());
-      decl[i] = "const long long " + Names.index(b.name()) + " = (bpt / " + inner + "LL) % " + ext + "LL;";
-      idx.put(b.name(), Names.index(b.name()));
-      inner *= ext;
-    }
-    for (String d : decl) w.line(d);
+    Map<String, String> idx = layout.decode(w, plan.batch(), "bpt");
     w.line("(void)bpt;");
     Optional<NormalizerDef> norm = plan.normalizer().filter(n -> !n.stateless());
     int n = width - 1;

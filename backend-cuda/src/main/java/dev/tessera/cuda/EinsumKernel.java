@@ -116,7 +116,7 @@ final class EinsumKernel {
     long total = ElementLoop.total(layout, c.indices());
     w.line("const int lane = threadIdx.x & 31;");
     w.open("for (long long lin = (long long)blockIdx.x * 8 + (threadIdx.x >> 5); lin < " + total + "LL; lin += (long long)gridDim.x * 8) {");
-    Map<String, String> idx = decode(w, c.indices(), "lin");
+    Map<String, String> idx = layout.decode(w, c.indices(), "lin");
     Map<String, String> withK = new LinkedHashMap<>(idx);
     withK.put(k.name(), Names.index(k.name()));
     CudaExpr ex = new CudaExpr(layout, withK, null);
@@ -134,19 +134,6 @@ final class EinsumKernel {
     w.close("}");
   }
 
-  private Map<String, String> decode(CodeWriter w, List<IndexVar> vars, String lin) {
-    Map<String, String> idx = new LinkedHashMap<>();
-    long inner = 1;
-    String[] lines = new String[vars.size()];
-    for (int i = vars.size() - 1; i >= 0; i--) {
-      long ext = layout.extent(vars.get(i).extent());
-      lines[i] = "const long long " + Names.index(vars.get(i).name()) + " = (" + lin + " / " + inner + "LL) % " + ext + "LL;";
-      inner *= ext;
-    }
-    for (String l : lines) w.line(l);
-    for (IndexVar v : vars) idx.put(v.name(), Names.index(v.name()));
-    return idx;
-  }
 
   private void gemm(CodeWriter w) {
     long mx = layout.extent(m.extent());
@@ -159,7 +146,7 @@ final class EinsumKernel {
     w.line("const long long tm = ((long long)blockIdx.x / " + tiles(n) + "LL) % " + tiles(m) + "LL;");
     w.line("const long long bpt = (long long)blockIdx.x / " + tiles(n) * tiles(m) + "LL;");
     w.line("(void)bpt;");
-    Map<String, String> idx = decode(w, batch, "bpt");
+    Map<String, String> idx = layout.decode(w, batch, "bpt");
     w.line("float acc[4][4];");
     w.line("for (int i = 0; i < 4; ++i) for (int j = 0; j < 4; ++j) acc[i][j] = 0.0f;");
     w.open("for (long long k0 = 0; k0 < " + kx + "LL; k0 += " + KSLICE + ") {");

@@ -180,17 +180,7 @@ final class FlashKernel {
     w.line("const long long bpt = blk / " + qTiles + "LL;");
     w.line("const long long tile_lo = split * " + per + "LL;");
     w.line("const long long tile_hi = tsr_min(tile_lo + " + per + "LL, " + tiles() + "LL);");
-    long inner = 1;
-    List<String> decl = new ArrayList<>();
-    for (int i = plan.batch().size() - 1; i >= 0; i--) {
-      IndexVar b = plan.batch().get(i);
-      long ext = layout.extent(b.extent());
-      String name = Names.index(b.name());
-      decl.add(0, "const long long " + name + " = (bpt / " + inner + "LL) % " + ext + "LL;");
-      idx.put(b.name(), name);
-      inner *= ext;
-    }
-    decl.forEach(w::line);
+    idx.putAll(layout.decode(w, plan.batch(), "bpt"));
     w.line("(void)bpt;");
     if (splits > 1) {
       // The split kernel stores rows by block number, so a batch index no input reads would go unused.

@@ -1,7 +1,10 @@
 package dev.tessera.cuda;
 
+import dev.tessera.ir.CodeWriter;
 import dev.tessera.ir.ElemType;
+import dev.tessera.ir.Expr;
 import dev.tessera.ir.Extents;
+import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.TensorDecl;
 import java.util.LinkedHashMap;
@@ -65,7 +68,26 @@ final class Layout {
     return dims;
   }
 
-  long extent(dev.tessera.ir.Expr e) {
+  /**
+   * Emits {@code const long long} declarations that decode the flat number {@code lin} (a C
+   * expression) into the indices {@code vars}, the last varying fastest, and returns each index's
+   * C name by IR name.
+   */
+  Map<String, String> decode(CodeWriter w, List<IndexVar> vars, String lin) {
+    Map<String, String> idx = new LinkedHashMap<>();
+    long inner = 1;
+    String[] lines = new String[vars.size()];
+    for (int i = vars.size() - 1; i >= 0; i--) {
+      long ext = extent(vars.get(i).extent());
+      lines[i] = "const long long " + Names.index(vars.get(i).name()) + " = (" + lin + " / " + inner + "LL) % " + ext + "LL;";
+      inner *= ext;
+    }
+    for (String l : lines) w.line(l);
+    for (IndexVar v : vars) idx.put(v.name(), Names.index(v.name()));
+    return idx;
+  }
+
+  long extent(Expr e) {
     return Extents.extent(e, dims);
   }
 }

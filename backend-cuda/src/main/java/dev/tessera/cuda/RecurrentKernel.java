@@ -107,16 +107,7 @@ final class RecurrentKernel {
   void body(CodeWriter w) {
     long dx = layout.extent(d.extent());
     long ex = layout.extent(e.extent());
-    Map<String, String> idx = new LinkedHashMap<>();
-    long inner = 1;
-    String[] decl = new String[batch.size()];
-    for (int i = batch.size() - 1; i >= 0; i--) {
-      long ext = layout.extent(batch.get(i).extent());
-      decl[i] = "const long long " + Names.index(batch.get(i).name()) + " = ((long long)blockIdx.x / " + inner + "LL) % " + ext + "LL;";
-      idx.put(batch.get(i).name(), Names.index(batch.get(i).name()));
-      inner *= ext;
-    }
-    for (String l : decl) w.line(l);
+    Map<String, String> idx = layout.decode(w, batch, "(long long)blockIdx.x");
     String ei = Names.index(e.name());
     String di = Names.index(d.name());
     String ti = Names.index(scan.step().name());

@@ -144,7 +144,8 @@ final class CompileCommand implements Callable<Integer> {
     };
   }
 
-  private static void deleteQuietly(Path dir) {
+  /** Removes {@code dir} and everything in it, as far as it can. */
+  static void deleteQuietly(Path dir) {
     try (var s = Files.walk(dir)) {
       s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -163,6 +163,7 @@ final class ScheduleCommand implements Callable<Integer> {
       work = java.nio.file.Files.createTempDirectory("tessera-ptxas-");
       List<PtxasCheck.Checked> checked = PtxasCheck.check(module, kernel, dims, type, info, p, top, work);
       List<PtxasCheck.Checked> ranked = PtxasCheck.reranked(checked);
+      GpuCostModel model = new GpuCostModel(type);
       out.println();
       out.printf(Locale.ROOT, "ptxas: the model's top %d compiled by nvcc for %s, ranked again with their real register counts:%n", top.size(),
           dev.tessera.cuda.CudaBackend.arch(p));
@@ -170,7 +171,7 @@ final class ScheduleCommand implements Callable<Integer> {
       for (int i = 0; i < ranked.size(); i++) {
         PtxasCheck.Checked c = ranked.get(i);
         out.printf(Locale.ROOT, "%4d  %-60s %9s %6d %7d %d%n", i + 1, c.schedule(), ms(c.ranked().prediction().seconds()), c.registers(),
-            new GpuCostModel(type).occupancy(info, c.ranked().schedule(), p), checked.indexOf(c) + 1);
+            model.occupancy(info, c.ranked().schedule(), p), checked.indexOf(c) + 1);
       }
       for (PtxasCheck.Checked c : checked) {
         if (c.dropped() != null) {
@@ -182,13 +183,7 @@ final class ScheduleCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw error(RunErrors.OUTPUT, "cannot compile the candidates: " + e.getMessage(), "");
     } finally {
-      if (work != null) {
-        try (var files = java.nio.file.Files.walk(work)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException e) {
-          // A leftover temporary directory is harmless.
-        }
-      }
+      if (work != null) CompileCommand.deleteQuietly(work);
     }
   }
 

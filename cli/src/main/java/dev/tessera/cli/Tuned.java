@@ -50,7 +50,7 @@ final class Tuned {
     Optional<TuneCache.Entry> e = cache(err).get(key(kernel, dims, profile));
     if (e.isEmpty()) return Optional.empty();
     try {
-      MeshChoice c = MeshChoice.parse(e.get().schedule().toString());
+      MeshChoice c = MeshChoice.of(e.get().schedule());
       if (c.grid() > 0) return Optional.of(c);
       err.println("tessera: warning: ignoring the tuned schedule " + e.get().schedule() + " (it names no grid); run 'tessera tune --target mesh' again");
     } catch (RunException ex) {

@@ -38,12 +38,19 @@ public record MeshChoice(int grid, String algorithm, int colours) {
    */
   public static MeshChoice parse(String text) throws RunException {
     if (text == null) return DEFAULT;
-    Schedule s;
     try {
-      s = Schedule.parse(text);
+      return of(Schedule.parse(text));
     } catch (IllegalArgumentException e) {
       throw illegal("schedule " + text + ": " + e.getMessage(), "write it as mesh{gridX=8, gridY=8, algorithm=meshgemm}");
     }
+  }
+
+  /**
+   * The mesh knobs of schedule {@code s}.
+   *
+   * @throws RunException E412 naming what is wrong
+   */
+  public static MeshChoice of(Schedule s) throws RunException {
     if (!s.target().equals("mesh")) throw illegal("the schedule's target is " + s.target() + ", not mesh", "write it as mesh{gridX=8, gridY=8}");
     for (String k : s.knobs().keySet()) {
       if (!Knobs.known("mesh").contains(k)) throw illegal("unknown mesh knob '" + k + "'", "knobs: " + String.join(", ", Knobs.known("mesh")));

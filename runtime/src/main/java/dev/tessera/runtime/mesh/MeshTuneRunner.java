@@ -60,13 +60,13 @@ public final class MeshTuneRunner implements dev.tessera.scheduler.tune.Autotune
   public double measure(Schedule schedule) throws ScheduleException {
     MeshChoice c;
     try {
-      c = MeshChoice.parse(schedule.toString());
+      c = MeshChoice.of(schedule);
     } catch (RunException e) {
       throw new ScheduleException(schedule, "schedule", e.getMessage());
     }
-    if (c.grid() < 1 || c.grid() > MeshRun.EVENT_GRID_LIMIT || c.grid() > Math.min(profile.gridWidth(), profile.gridHeight())) {
-      throw new ScheduleException(schedule, Knobs.GRID_X, "must be between 1 and " + Math.min(MeshRun.EVENT_GRID_LIMIT,
-          Math.min(profile.gridWidth(), profile.gridHeight())) + " to be simulated with numbers on " + profile.name());
+    if (c.grid() < 1 || c.grid() > largestSimulated(profile)) {
+      throw new ScheduleException(schedule, Knobs.GRID_X, "must be between 1 and " + largestSimulated(profile) + " to be simulated with numbers on "
+          + profile.name());
     }
     try {
       MeshRun.Result r = MeshRun.run(module, kernel, dims, inputs, c.budget(profile), c.grid(), c.algorithm());
@@ -107,6 +107,11 @@ public final class MeshTuneRunner implements dev.tessera.scheduler.tune.Autotune
 
   private static boolean simulated(Schedule s, MeshProfile p) {
     int g = Integer.parseInt(s.get(Knobs.GRID_X).orElse("0"));
-    return g >= 1 && g <= MeshRun.EVENT_GRID_LIMIT && g <= Math.min(p.gridWidth(), p.gridHeight());
+    return g >= 1 && g <= largestSimulated(p);
+  }
+
+  /** The largest grid side the event simulation runs on {@code p}: its limit, or the wafer's side if smaller. */
+  private static int largestSimulated(MeshProfile p) {
+    return Math.min(MeshRun.EVENT_GRID_LIMIT, Math.min(p.gridWidth(), p.gridHeight()));
   }
 }

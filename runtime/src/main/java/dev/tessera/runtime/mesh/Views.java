@@ -39,15 +39,22 @@ final class Views {
     }
   }
 
+  /** The element offset of {@code values} on the named axes; an axis named {@code null} is fixed elsewhere and adds nothing. */
   static int offset(DenseTensor t, List<String> axes, Map<String, Integer> values) {
     int off = 0;
-    for (int a = 0; a < axes.size(); a++) off += t.stride(a) * values.get(axes.get(a));
+    for (int a = 0; a < axes.size(); a++) if (axes.get(a) != null) off += t.stride(a) * values.get(axes.get(a));
     return off;
   }
 
   /** The matrix rows × cols of tensor {@code t} (axes named {@code axes}) at fixed {@code batch} values. */
   static MeshExec.Matrix gather(DenseTensor t, List<String> axes, List<String> rows, List<String> cols, Map<String, Integer> batch,
       Map<String, Integer> extents) {
+    return matrix(t, 0, axes, rows, cols, batch, extents);
+  }
+
+  /** The rows × cols matrix at element {@code base} plus the offset of the named axes. */
+  private static MeshExec.Matrix matrix(DenseTensor t, int base, List<String> axes, List<String> rows, List<String> cols,
+      Map<String, Integer> batch, Map<String, Integer> extents) {
     int r = size(rows, extents);
     int c = size(cols, extents);
     float[] d = new float[r * c];
@@ -56,7 +63,7 @@ final class Views {
       unflatten(i, rows, extents, v);
       for (int j = 0; j < c; j++) {
         unflatten(j, cols, extents, v);
-        d[i * c + j] = (float) t.data()[offset(t, axes, v)];
+        d[i * c + j] = (float) t.data()[base + offset(t, axes, v)];
       }
     }
     return new MeshExec.Matrix(r, c, d);
@@ -86,20 +93,7 @@ final class Views {
       base += (int) (v * t.stride(a));
       axes.add(null);
     }
-    int r = size(rows, extents);
-    int c = size(cols, extents);
-    float[] d = new float[r * c];
-    Map<String, Integer> v = new java.util.HashMap<>(batch);
-    for (int i = 0; i < r; i++) {
-      unflatten(i, rows, extents, v);
-      for (int j = 0; j < c; j++) {
-        unflatten(j, cols, extents, v);
-        int off = base;
-        for (int a = 0; a < axes.size(); a++) if (axes.get(a) != null) off += t.stride(a) * v.get(axes.get(a));
-        d[i * c + j] = (float) t.data()[off];
-      }
-    }
-    return new MeshExec.Matrix(r, c, d);
+    return matrix(t, base, axes, rows, cols, batch, extents);
   }
 
   /**
