@@ -26,12 +26,14 @@ final class FlashExecutor {
   private final ForkJoinPool pool;
   private final int threads;
   /** {@code -Dtessera.cpu.vector=false} forces the scalar micro-kernels even where the Vector API is present. */
+  private final PackedKv.Pool packs;
   private final MatMul mm = Boolean.parseBoolean(System.getProperty("tessera.cpu.vector", "true")) ? MatMul.best() : MatMul.scalar();
 
   FlashExecutor(GeneratedKernel gen, ForkJoinPool pool, int threads) {
     this.gen = gen;
     this.pool = pool;
     this.threads = threads;
+    this.packs = new PackedKv.Pool(4 * threads + 4);
   }
 
   /** One run's view of the tensors. */
@@ -70,7 +72,7 @@ final class FlashExecutor {
   /** The row blocks of batch entries that read the same K and V, after packing those once when {@code share}. */
   private void group(FlashSpec f, Tensors ts, Shape sh, List<int[]> entries, int rowBlocks, int keyBlocks, int splits, boolean share) {
     int[] first = entries.get(0);
-    PackedKv kv = share ? PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first)) : null;
+    PackedKv kv = share ? PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first), packs) : null;
     List<RecursiveAction> tasks = new ArrayList<>();
     for (int[] b : entries) {
       for (int rb = 0; rb < rowBlocks; rb++) {
@@ -80,6 +82,7 @@ final class FlashExecutor {
       }
     }
     RecursiveAction.invokeAll(tasks);
+    if (kv != null) kv.release(packs);
   }
 
   /** Sizes of one run. */
@@ -158,7 +161,7 @@ final class FlashExecutor {
   enum Coverage { FULL, EMPTY, PARTIAL }
 
   static Coverage coverage(FlashSpec f, Tensors ts, int[] batch, int m0, int rows, int n0, int cols) {
-    if (f.normalizeMask() == null && f.modifierMasks().stream().allMatch(java.util.Objects::isNull)) return Coverage.FULL;
+    if (f.unmasked()) return Coverage.FULL;
     Map<String, Iv> env = new HashMap<>();
     for (int i = 0; i < batch.length; i++) env.put(f.batch().get(i), Iv.point(batch[i]));
     env.put(f.m(), new Iv(m0, m0 + rows - 1));

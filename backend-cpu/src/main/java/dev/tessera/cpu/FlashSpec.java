@@ -38,6 +38,13 @@ record FlashSpec(
     int blockN,
     int splitKv) {
 
+  /** Whether no mask applies, so every tile is fully visible (checked once, not per tile). */
+  boolean unmasked() {
+    if (normalizeMask != null) return false;
+    for (Expr m : modifierMasks) if (m != null) return false;
+    return true;
+  }
+
   /**
    * A tensor read as a matrix: {@code subs} are its subscripts with the row and column index
    * variables named {@code row} and {@code col}; each stands alone in exactly one position, and the

@@ -39,6 +39,7 @@ final class Partial {
   static Panel panel(int[] a, Tensors ts, int r0, int count, int width, float[] buf) {
     float[] src = ts.t()[a[3]];
     if (a[2] == 1) return new Panel(src, a[0] + r0 * a[1], a[1]);
+    if (buf == null) buf = new float[count * width];
     for (int r = 0; r < count; r++) {
       int base = a[0] + (r0 + r) * a[1];
       for (int c = 0; c < width; c++) buf[r * width + c] = src[base + c * a[2]];
@@ -54,7 +55,7 @@ final class Partial {
     int[] qa = FlashExecutor.addressing(f.batch(), f.q(), ts, batch);
     int[] ka = FlashExecutor.addressing(f.batch(), f.k(), ts, batch);
     int[] va = FlashExecutor.addressing(f.batch(), f.v(), ts, batch);
-    Panel q = panel(qa, ts, m0, rows, sh.d(), new float[rows * sh.d()]);
+    Panel q = panel(qa, ts, m0, rows, sh.d(), null);
     float[] kBuf = kv == null ? new float[bn * sh.d()] : null;
     float[] vBuf = kv == null ? new float[bn * sh.e()] : null;
     boolean norm = f.normalizer() >= 0;
@@ -64,9 +65,11 @@ final class Partial {
       wholeRow(ex, ts, batch, m0, nb0, nb1, q, keys);
       return;
     }
-    float[] s = new float[rows * bn];
+    // Scores and the step's scratch rows are overwritten before they are read: one pair per thread.
+    Work w = WORK.get();
+    float[] s = w.scores(rows * bn);
     byte[] vis = new byte[rows * bn];
-    float[] scratch = new float[Math.max(1, f.scratchRows()) * bn];
+    float[] scratch = w.scratch(Math.max(1, f.scratchRows()) * bn);
     float[] frozen = f.passes() == 2 ? new float[state.length] : null;
     float alpha = (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims());
     for (int pass = f.passes() == 2 ? 0 : 1; pass <= 1; pass++) {
@@ -92,6 +95,24 @@ final class Partial {
         }
         if (pass == 1) keys.aggregate(mm, ts, s, 0, bn, nb, cols, acc);
       }
+    }
+  }
+
+  private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
+
+  /** A worker thread's score tile and normalizer scratch, grown as needed and reused by every block it runs. */
+  private static final class Work {
+    private float[] scores = new float[0];
+    private float[] scratch = new float[0];
+
+    float[] scores(int n) {
+      if (scores.length < n) scores = new float[n];
+      return scores;
+    }
+
+    float[] scratch(int n) {
+      if (scratch.length < n) scratch = new float[n];
+      return scratch;
     }
   }
 
@@ -207,9 +228,17 @@ final class Partial {
     }
     int[] a = FlashExecutor.addressing(f.batch(), f.out(), ts, batch);
     float[] out = ts.t()[a[3]];
+    int e = sh.e();
+    int cs = a[2];
     for (int r = 0; r < rows; r++) {
       int base = a[0] + (m0 + r) * a[1];
-      for (int c = 0; c < sh.e(); c++) out[base + c * a[2]] = acc[r * sh.e() + c] * factors[r];
+      float fr = factors[r];
+      if (cs == 1) {
+        // the usual contiguous row: one loop C2 vectorises
+        for (int c = 0; c < e; c++) out[base + c] = acc[r * e + c] * fr;
+      } else {
+        for (int c = 0; c < e; c++) out[base + c * cs] = acc[r * e + c] * fr;
+      }
     }
   }
 }
