@@ -358,25 +358,35 @@ public final class CompiledKernel {
    * {@link Target#CPU} the candidates (the backend's default first, then the cost model's ranking)
    * are timed on this machine; on {@link Target#MESH} they (the mesh cost model's ranking of grids ×
    * GEMM algorithms for contractions, the grids from the smallest for attention) are run in the
-   * event simulator, and a schedule's time is its simulated cycles over the profile's clock.
+   * event simulator, and a schedule's time is its simulated cycles over the profile's clock; on
+   * {@link Target#CUDA} the GPU cost model's ranking for the builder's GPU profile is timed on this
+   * machine's GPU (CUDA events, median of repeated runs) and the profile's cost-model weights are
+   * refitted from the measurements (see {@code docs/cuda.md}).
    *
    * @param maxCandidates at most this many candidates are measured (at least 1)
    * @param maxTime no candidate is started after this much time
    * @param listener told after each candidate
-   * @throws TesseraException E410 on the reference and CUDA targets or for a kernel the mesh
-   *     cannot run, E409 for a bad budget, E412 when no candidate could run
+   * @throws TesseraException E410 on the reference target, for a kernel the mesh cannot run, or on
+   *     CUDA without a GPU, its driver or nvcc (nothing is cached then); E409 for a bad budget, E412
+   *     when no candidate could run
    */
   public TuneReport autotune(int maxCandidates, Duration maxTime, TuneListener listener) {
-    if (parts.target() != Target.MESH) requireCpu("autotune");
+    if (parts.target() != Target.MESH && parts.target() != Target.CUDA) requireCpu("autotune");
     if (maxCandidates < 1) throw Errors.api(Errors.BAD_VALUE, "autotune needs at least 1 candidate, not " + maxCandidates, "");
     if (maxTime == null || maxTime.isNegative() || maxTime.isZero()) throw Errors.api(Errors.BAD_VALUE, "autotune needs a positive time budget", "");
     try {
       Inputs.Prepared p = Inputs.prepare(parts.kernel(), parts.sourceMap(), Map.of(), parts.dims(), 0);
       double seconds = maxTime.toNanos() / 1e9;
-      Tuning.Outcome o = parts.target() == Target.MESH
-          ? Tuning.tuneMesh(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, MeshTarget.profile(parts.profile()))
-          : Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, parts.profile(), parts.profileDir());
+      Tuning.Outcome o = switch (parts.target()) {
+        case MESH -> Tuning.tuneMesh(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, MeshTarget.profile(parts.profile()));
+        case CUDA -> Tuning.tuneCuda(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener,
+            CudaTarget.profile(parts.profile(), parts.profileDir()));
+        case CPU, REF -> Tuning.tune(parts.module(), parts.kernel(), p, maxCandidates, seconds, listener, parts.profile(), parts.profileDir());
+      };
       return new TuneReport(o.best().toString(), o.seconds(), o.trials(), new CompiledKernel(withParts(o.best())));
+    } catch (dev.tessera.runtime.cuda.CudaLauncher.CudaUnavailable e) {
+      throw Errors.api(Errors.UNAVAILABLE, "autotune on cuda measures on a GPU, and this machine cannot: " + e.getMessage(),
+          "'tessera schedule FILE --target cuda --explain' ranks the schedules with the cost model without measuring");
     } catch (MeshTuneRunner.Unrunnable e) {
       throw Errors.api(e.problem.code, e.problem.getMessage(), e.problem.hint);
     } catch (CompileException e) {

@@ -257,6 +257,21 @@ class ApiTest {
   }
 
   @Test
+  void cudaAutotuneWithoutAGpuSaysWhyAndCachesNothing() {
+    dev.tessera.runtime.cuda.CudaLauncher.Availability a = dev.tessera.runtime.cuda.CudaLauncher.probe();
+    org.junit.jupiter.api.Assumptions.assumeFalse(a.available(), "a CUDA driver is present: the no-driver error is not testable here");
+    CompiledKernel k = Tessera.fromFile(ZOO.resolve("attention/mha.attn")).target(Target.CUDA).profile("h200")
+        .dims(Map.of("B", 1L, "H", 2L, "M", 1L, "N", 77L, "D", 64L, "E", 64L)).compile();
+    List<String> calls = new ArrayList<>();
+    TesseraException e = assertThrows(TesseraException.class,
+        () -> k.autotune(4, Duration.ofSeconds(5), (done, total, schedule, seconds) -> calls.add(schedule)));
+    assertThat(e.code()).isEqualTo("E410");
+    assertThat(e.getMessage()).contains(a.reason());
+    assertThat(calls).isEmpty();
+    assertThat(Files.exists(tmp.resolve("cache").resolve("tune.cache"))).isFalse();
+  }
+
+  @Test
   void meshAndCpuArtifacts(@TempDir Path dir) throws Exception {
     List<Path> cpu = Tessera.fromSource("gemm.attn", GEMM).compile().writeArtifacts(dir);
     assertThat(cpu).containsExactly(dir.resolve("gemm.class"));

@@ -21,7 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The cuda branch of {@code tessera compile}: profile, schedule, generation and nvcc. */
+/**
+ * The cuda branch of {@code tessera compile}: profile, schedule (the given knobs, else the one
+ * {@code tessera tune --target cuda} cached for this kernel, size bucket and profile, else the
+ * backend's default), generation and nvcc.
+ */
 final class CudaCompile {
   private CudaCompile() {}
 
@@ -31,6 +35,9 @@ final class CudaCompile {
       String scheduleText, Path dir, PrintWriter err) throws CompileException, ScheduleException, ProfileException, IOException {
     GpuProfile profile = gpu(profileName, profileDir, err);
     Schedule schedule = CudaBackend.defaultSchedule();
+    Optional<Schedule> tuned = scheduleText == null
+        ? Tuned.lookupCuda(module, storage == null ? kernel : RunCommand.withStorage(kernel, storage), dims, profile, err) : Optional.empty();
+    if (tuned.isPresent()) schedule = tuned.get();
     if (scheduleText != null) {
       try {
         Schedule given = Schedule.parse(scheduleText);
@@ -48,6 +55,7 @@ final class CudaCompile {
       throw RunCommand.error(RunErrors.OUTPUT, e.getMessage(), "");
     }
     String note = profile.name() + ", " + a.arch() + ", " + a.launches() + " launch" + (a.launches() == 1 ? "" : "es")
+        + (tuned.isPresent() ? ", tuned schedule " + schedule : "")
         + (w.compiled() ? "; PTX and cubin by nvcc" + ptxas(w.ptxas()) : "; nvcc not found, so no PTX or cubin");
     return new Result(w.files(), note);
   }
@@ -59,7 +67,8 @@ final class CudaCompile {
     return ", at most " + regs + " registers per thread, " + spills + " bytes spilled";
   }
 
-  private static GpuProfile gpu(String name, Path dir, PrintWriter err) throws ProfileException, CompileException {
+  /** The GPU profile {@code name} (from the built-ins and {@code dir}); another kind is a diagnostic. */
+  static GpuProfile gpu(String name, Path dir, PrintWriter err) throws ProfileException, CompileException {
     Profiles profiles = Profiles.load(Optional.ofNullable(dir), Host.standard(n -> err.println("tessera: " + n)),
         w -> err.println("tessera: warning: " + w));
     HardwareProfile p = profiles.get(name);

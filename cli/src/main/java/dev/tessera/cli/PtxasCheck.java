@@ -36,9 +36,9 @@ final class PtxasCheck {
   /** One compiled candidate: ptxas's figures and, unless it dropped out, its new ranking entry. */
   record Checked(Schedule schedule, int registers, long spilledBytes, Scheduler.Ranked ranked, String dropped) {}
 
-  static List<Checked> check(Module module, Kernel kernel, Map<String, Long> dims, ElemType dtype, KernelInfo info, GpuProfile profile,
-      List<Scheduler.Ranked> top, Path nvccWork) throws IOException {
-    GpuCostModel model = new GpuCostModel(dtype);
+  /** Each of {@code top} compiled; {@code model} (the one that ranked them) predicts again with the real register counts. */
+  static List<Checked> check(Module module, Kernel kernel, Map<String, Long> dims, ElemType dtype, GpuCostModel model, KernelInfo info,
+      GpuProfile profile, List<Scheduler.Ranked> top, Path nvccWork) throws IOException {
     List<Checked> out = new ArrayList<>();
     for (int i = 0; i < top.size(); i++) {
       Schedule s = top.get(i).schedule();

@@ -80,6 +80,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--mesh-profile", paramLabel = "NAME", defaultValue = "wse2", description = "the mesh target's profile: wse2 or wse3 (default: ${DEFAULT-VALUE})")
   String meshProfile;
 
+  @Option(names = "--gpu-profile", paramLabel = "NAME", defaultValue = CudaRun.DEFAULT_PROFILE,
+      description = "the cuda target's GPU profile: code is generated for it and its tuned schedule is used: a100, h100, h200 or rtx4090 "
+          + "(default: ${DEFAULT-VALUE}, whose sm_80 code runs on any newer GPU)")
+  String gpuProfile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -135,9 +140,10 @@ final class RunCommand implements Callable<Integer> {
         double ms = (System.nanoTime() - start) / 1e6;
         report = new Summary.Report(kernel, prepared.dims(), target, null, false, frontMillis, -1, ms, ms, 1, outputs, Double.NaN);
       } else if (target.equals("cuda")) {
-        dev.tessera.runtime.cuda.CudaRun.Result r = CudaRun.run(module, kernel, prepared, repeat);
+        CudaRun.Outcome o = CudaRun.run(module, kernel, prepared, repeat, gpuProfile, spec.commandLine().getErr());
+        dev.tessera.runtime.cuda.CudaRun.Result r = o.result();
         double err = check ? CpuRun.relativeError(r.outputs(), ref.run(kernel, prepared.dims(), prepared.inputs())) : Double.NaN;
-        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), false, frontMillis, r.compileMillis(), r.firstMillis(),
+        report = new Summary.Report(kernel, prepared.dims(), target, r.schedule(), o.tuned(), frontMillis, r.compileMillis(), r.firstMillis(),
             r.medianMillis(), repeat, r.outputs(), err);
       } else {
         java.util.Optional<Schedule> tuned = scheduleText == null

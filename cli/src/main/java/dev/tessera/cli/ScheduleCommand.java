@@ -27,6 +27,7 @@ import dev.tessera.scheduler.profile.MeshProfile;
 import dev.tessera.scheduler.profile.Host;
 import dev.tessera.scheduler.profile.ProfileException;
 import dev.tessera.scheduler.profile.Profiles;
+import dev.tessera.scheduler.tune.GpuCalibration;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,34 +137,36 @@ final class ScheduleCommand implements Callable<Integer> {
     }
     ElemType type = ElemType.parse(dtype).filter(ElemType::isFloat)
         .orElseThrow(() -> error(RunErrors.BAD_VALUE, "--dtype must be f32, f16 or bf16, not '" + dtype + "'", ""));
-    GpuCostModel model = new GpuCostModel(type);
+    boolean calibrated = GpuCalibration.stored(Host.defaultCacheDir(), p.name()).isPresent();
+    GpuCostModel model = GpuCalibration.model(type, p.name(), Host.defaultCacheDir());
     List<Scheduler.Ranked> ranked = Scheduler.rank(info, p, model, Scheduler.enumerateCuda(info, p, type));
     if (ranked.isEmpty()) throw error(RunErrors.ILLEGAL_SCHEDULE, "no legal cuda schedule for " + kernel.name() + " on " + p.name(), "");
     Scheduler.Ranked pick = ranked.get(0);
     out.printf(Locale.ROOT, "kernel %s: %s (%s)%n", kernel.name(), info, type.text());
-    out.printf(Locale.ROOT, "profile %s: %s, %d SMs, %.0f TFLOP/s %s, %.0f GB/s; cost model: roofline per block, waves over SMs (not calibrated: no GPU measured)%n",
-        p.name(), p.description(), p.smCount(), p.peakTflops().getOrDefault(type.text(), p.peakTflops().get("f32")), type.text(), p.memoryGbPerS());
+    out.printf(Locale.ROOT, "profile %s: %s, %d SMs, %.0f TFLOP/s %s, %.0f GB/s; cost model: roofline per block, waves over SMs (%s)%n",
+        p.name(), p.description(), p.smCount(), p.peakTflops().getOrDefault(type.text(), p.peakTflops().get("f32")), type.text(), p.memoryGbPerS(),
+        calibrated ? "calibrated on this GPU by 'tessera tune --target cuda': " + Calibration.file(Host.defaultCacheDir(), p.name())
+            : "not calibrated: no GPU measured");
     out.printf(Locale.ROOT, "%d legal schedules%n", ranked.size());
     out.printf(Locale.ROOT, "pick: %s  predicted %s ms (%.1f TFLOP/s), %d blocks per SM; traffic %.3g MB, %.2fx the I/O lower bound (%.3g MB)%n",
         pick.schedule(), ms(pick.prediction().seconds()), flops(info) / pick.prediction().seconds() / 1e12, model.occupancy(info, pick.schedule(), p),
         pick.prediction().trafficBytes() / 1e6, pick.prediction().boundRatio(), pick.prediction().lowerBoundBytes() / 1e6);
     if (explain) table(out, ranked, GpuCostModel.TERMS, "terms in ms; io/bound: HBM+L2 traffic over the attention I/O lower bound, M = shared memory per SM.");
-    if (ptxas != null) ptxasCheck(out, module, kernel, dims, type, info, p, ranked.subList(0, Math.min(ptxas, ranked.size())));
+    if (ptxas != null) ptxasCheck(out, module, kernel, dims, model, type, info, p, ranked.subList(0, Math.min(ptxas, ranked.size())));
     out.flush();
     return 0;
   }
 
-  private void ptxasCheck(PrintWriter out, Module module, Kernel kernel, Map<String, Long> dims, ElemType type, KernelInfo info, GpuProfile p,
-      List<Scheduler.Ranked> top) throws CompileException, ScheduleException {
+  private void ptxasCheck(PrintWriter out, Module module, Kernel kernel, Map<String, Long> dims, GpuCostModel model, ElemType type, KernelInfo info,
+      GpuProfile p, List<Scheduler.Ranked> top) throws CompileException, ScheduleException {
     if (dev.tessera.cuda.Nvcc.find().isEmpty()) {
       throw error(RunErrors.UNAVAILABLE, "--ptxas needs nvcc, and none is on PATH", "install the CUDA toolkit, or leave out --ptxas");
     }
     Path work = null;
     try {
       work = java.nio.file.Files.createTempDirectory("tessera-ptxas-");
-      List<PtxasCheck.Checked> checked = PtxasCheck.check(module, kernel, dims, type, info, p, top, work);
+      List<PtxasCheck.Checked> checked = PtxasCheck.check(module, kernel, dims, type, model, info, p, top, work);
       List<PtxasCheck.Checked> ranked = PtxasCheck.reranked(checked);
-      GpuCostModel model = new GpuCostModel(type);
       out.println();
       out.printf(Locale.ROOT, "ptxas: the model's top %d compiled by nvcc for %s, ranked again with their real register counts:%n", top.size(),
           dev.tessera.cuda.CudaBackend.arch(p));

@@ -4,6 +4,7 @@ import dev.tessera.cpu.CpuBackend;
 import dev.tessera.diag.CompileException;
 import dev.tessera.diag.Sources;
 import dev.tessera.frontend.Frontend;
+import dev.tessera.ir.ElemType;
 import dev.tessera.ir.Kernel;
 import dev.tessera.ir.Module;
 import dev.tessera.passes.Pipeline;
@@ -14,8 +15,10 @@ import dev.tessera.runtime.mesh.MeshRun;
 import dev.tessera.runtime.mesh.MeshTuneRunner;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
+import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.Host;
 import dev.tessera.scheduler.profile.MeshProfile;
+import dev.tessera.scheduler.profile.ProfileException;
 import dev.tessera.scheduler.tune.Autotuner;
 import dev.tessera.scheduler.tune.Budget;
 import dev.tessera.scheduler.tune.CpuCandidates;
@@ -38,8 +41,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tessera tune FILE ...}: times candidate schedules, caches the fastest for {@code run} to use. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-    description = "Time candidate schedules of a kernel (cpu: on this machine; mesh: in the mesh simulator) and remember the fastest; "
-        + "'tessera run' and 'compile' then use it.")
+    description = "Time candidate schedules of a kernel (cpu: on this machine; cuda: on this machine's GPU; mesh: in the mesh simulator) "
+        + "and remember the fastest; 'tessera run' and 'compile' then use it.")
 final class TuneCommand implements Callable<Integer> {
   /** Candidates measured when neither --budget nor --seconds is given. */
   static final int DEFAULT_BUDGET = 8;
@@ -48,12 +51,17 @@ final class TuneCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--target", paramLabel = "T", defaultValue = "cpu",
-      description = "cpu (real timing on this machine) or mesh (simulated cycles) (default: ${DEFAULT-VALUE})")
+      description = "cpu (real timing on this machine), cuda (event timing on this machine's GPU) or mesh (simulated cycles) (default: ${DEFAULT-VALUE})")
   String target;
 
   @Option(names = "--profile", paramLabel = "NAME",
-      description = "the machine the result is cached for: cpu: host, the one tuning runs on; mesh: wse2 (default) or wse3")
+      description = "the machine the result is cached for: cpu: host, the one tuning runs on; cuda: the GPU here, h100 (default), h200, a100 "
+          + "or rtx4090; mesh: wse2 (default) or wse3")
   String profile;
+
+  @Option(names = "--dtype", paramLabel = "T", description = "override the storage type of floating-point tensors: f32, f16 or bf16 "
+      + "(results hold for runs with the same --dtype)")
+  String dtype;
 
   @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "bind a dimension (repeatable); results hold for sizes in the same power-of-two bucket")
   List<String> dims = new ArrayList<>();
@@ -88,10 +96,16 @@ final class TuneCommand implements Callable<Integer> {
       checkOptions();
       Budget b = budget();
       MeshProfile mesh = target.equals("mesh") ? MeshTarget.profile(profile == null ? "wse2" : profile, "--profile") : null;
+      GpuProfile gpu = target.equals("cuda") ? CudaCompile.gpu(profile == null ? "h100" : profile, null, err) : null;
       Frontend.Compiled compiled = Frontend.compile(sources, file);
       Module module = Pipeline.run(compiled.module());
       Kernel kernel = KernelChoice.choose(module, file, kernelName, compiled.sourceMap());
+      if (dtype != null) {
+        kernel = RunCommand.withStorage(kernel, ElemType.parse(dtype).filter(ElemType::isFloat)
+            .orElseThrow(() -> RunCommand.error(RunErrors.BAD_VALUE, "--dtype must be f32, f16 or bf16, not '" + dtype + "'", "")));
+      }
       Inputs.Prepared prepared = Inputs.prepare(kernel, compiled.sourceMap(), Map.of(), RunCommand.parseDims(dims), seed);
+      if (gpu != null) return new CudaTune(out, err, file, force).tune(module, kernel, prepared, gpu, b, warmUp);
       TuneKey key = Tuned.key(kernel, prepared.dims(), mesh == null ? Host.NAME : mesh.name());
       TuneCache cache = Tuned.cache(err);
       Autotuner tuner = new Autotuner(cache);
@@ -127,6 +141,8 @@ final class TuneCommand implements Callable<Integer> {
       return new Console(sources, err).report(e);
     } catch (ScheduleException e) {
       return new Console(sources, err).report(RunCommand.error(RunErrors.ILLEGAL_SCHEDULE, "no candidate could run: " + e.getMessage(), ""));
+    } catch (ProfileException e) {
+      return new Console(sources, err).report(RunCommand.error(RunErrors.BAD_VALUE, "--profile: " + e.getMessage(), ""));
     }
   }
 
@@ -154,12 +170,8 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private void checkOptions() throws CompileException {
-    if (target.equals("cuda")) {
-      throw RunCommand.error(RunErrors.UNAVAILABLE, "tuning for cuda is not available: Tessera has no GPU timing runner yet",
-          "rank CUDA schedules with the cost model: tessera schedule FILE --target cuda --explain");
-    }
-    if (!target.equals("cpu") && !target.equals("mesh")) {
-      throw RunCommand.error(RunErrors.BAD_VALUE, "--target must be cpu or mesh, not '" + target + "'", "");
+    if (!List.of("cpu", "cuda", "mesh").contains(target)) {
+      throw RunCommand.error(RunErrors.BAD_VALUE, "--target must be cpu, cuda or mesh, not '" + target + "'", "");
     }
     if (target.equals("cpu") && profile != null && !profile.equals(Host.NAME)) {
       throw RunCommand.error(RunErrors.BAD_VALUE, "--profile " + profile + ": cpu tuning times this machine, so its results are for 'host'",
@@ -175,7 +187,7 @@ final class TuneCommand implements Callable<Integer> {
     return new Budget(n, seconds != null ? seconds : Double.POSITIVE_INFINITY);
   }
 
-  private static void header(PrintWriter out, Kernel k, Map<String, Long> dims, TuneKey key, String target) {
+  static void header(PrintWriter out, Kernel k, Map<String, Long> dims, TuneKey key, String target) {
     out.printf(Locale.ROOT, "kernel    %s%n", k.name());
     out.printf(Locale.ROOT, "target    %s%n", target);
     out.printf(Locale.ROOT, "dims      %s (bucket %s)%n",
@@ -183,7 +195,7 @@ final class TuneCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private static void table(PrintWriter out, TuneResult r, int generated, DoubleFunction<String> time) {
+  static void table(PrintWriter out, TuneResult r, int generated, DoubleFunction<String> time) {
     out.printf(Locale.ROOT, "measured  %d of %d candidates%n", r.trials().size(), generated);
     int width = r.trials().stream().mapToInt(t -> t.schedule().toString().length()).max().orElse(8);
     out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %s%n", "#", "schedule", "time");
@@ -194,7 +206,7 @@ final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  private static String speedup(TuneResult r, Schedule base, String baseName) {
+  static String speedup(TuneResult r, Schedule base, String baseName) {
     return r.trials().stream().filter(t -> t.wasMeasured() && t.schedule().equals(base)).findFirst()
         .map(t -> String.format(Locale.ROOT, " (%.2fx %s speed)", t.seconds() / r.bestSeconds(), baseName)).orElse("");
   }
@@ -209,7 +221,7 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   /** A bar redrawn in place on a terminal; elsewhere (a pipe, a log, a test) one line per candidate. */
-  private static final class ProgressBar implements Autotuner.Progress {
+  static final class ProgressBar implements Autotuner.Progress {
     private static final int WIDTH = 30;
     private final PrintWriter err;
     private final boolean terminal;

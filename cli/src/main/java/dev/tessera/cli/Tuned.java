@@ -1,6 +1,9 @@
 package dev.tessera.cli;
 
 import dev.tessera.cpu.CpuBackend;
+import dev.tessera.cuda.CudaBackend;
+import dev.tessera.ir.Module;
+import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.ir.IrPrinter;
 import dev.tessera.ir.Kernel;
 import dev.tessera.runtime.RunException;
@@ -57,5 +60,24 @@ final class Tuned {
       err.println("tessera: warning: ignoring the tuned schedule (" + ex.getMessage() + "); run 'tessera tune --target mesh' again");
     }
     return Optional.empty();
+  }
+
+  /**
+   * The tuned CUDA schedule for the kernel (with its storage types as it will run) and size on the
+   * GPU profile, if one is cached and the backend still generates it.
+   */
+  static Optional<Schedule> lookupCuda(Module module, Kernel kernel, Map<String, Long> dims, GpuProfile profile, PrintWriter err) {
+    Optional<TuneCache.Entry> e = cache(err).get(key(kernel, dims, profile.name()));
+    if (e.isEmpty()) return Optional.empty();
+    Schedule s = e.get().schedule();
+    try {
+      if (!s.target().equals("cuda")) throw new ScheduleException(s, "target", "is not cuda");
+      CudaBackend.generate(module, kernel, s, profile, dims, null);
+      return Optional.of(s);
+    } catch (ScheduleException | IllegalArgumentException ex) {
+      err.println("tessera: warning: ignoring the tuned schedule (" + ex.getMessage() + "); run 'tessera tune --target cuda --profile "
+          + profile.name() + "' again");
+      return Optional.empty();
+    }
   }
 }

@@ -19,7 +19,8 @@ import jcuda.driver.JCudaDriver;
 /**
  * Runs generated CUDA artifacts through the driver API: one context on device 0, the module loaded
  * with {@code cuModuleLoadData}, buffers allocated per manifest, the launches run in manifest order
- * on the default stream and timed with events.
+ * on the default stream and timed with events. {@link #run} is one run with its outputs; {@link
+ * #time} serves a tuning session, many candidates on inputs uploaded once. Not thread-safe.
  */
 public final class CudaLauncher implements AutoCloseable {
   /** Above this many bytes of dynamic shared memory a kernel must opt in (cuFuncSetAttribute). */
@@ -45,6 +46,12 @@ public final class CudaLauncher implements AutoCloseable {
       super(message);
     }
   }
+
+  /**
+   * Why JCuda's native library first failed to load: later attempts only hear that the class could
+   * not be initialised, which says less.
+   */
+  private static volatile String nativeLoadFailure;
 
   private final CUcontext context;
 
@@ -75,7 +82,8 @@ public final class CudaLauncher implements AutoCloseable {
       JCudaDriver.cuCtxCreate(ctx, 0, dev);
       return new CudaLauncher(ctx);
     } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-      throw new CudaUnavailable("no CUDA driver: JCuda's native library could not be loaded (" + firstLine(e.getMessage()) + ")");
+      if (nativeLoadFailure == null) nativeLoadFailure = firstLine(e.getMessage());
+      throw new CudaUnavailable("no CUDA driver: JCuda's native library could not be loaded (" + nativeLoadFailure + ")");
     } catch (CudaException e) {
       throw new CudaUnavailable("no usable CUDA device: " + firstLine(e.getMessage()));
     }
@@ -87,52 +95,17 @@ public final class CudaLauncher implements AutoCloseable {
    */
   public Result run(LaunchManifest manifest, byte[] image, Map<String, double[]> inputs, int repeat) throws CudaUnavailable {
     List<CUdeviceptr> allocated = new ArrayList<>();
-    CUmodule module = new CUmodule();
-    boolean loaded = false;
+    Loaded loaded = null;
     try {
       JCudaDriver.cuCtxSetCurrent(context);
-      JCudaDriver.cuModuleLoadData(module, terminated(image));
-      loaded = true;
       Map<String, CUdeviceptr> ptrs = new LinkedHashMap<>();
       for (LaunchManifest.Buffer b : manifest.buffers()) {
-        CUdeviceptr p = new CUdeviceptr();
-        JCudaDriver.cuMemAlloc(p, Math.max(1, b.bytes()));
+        CUdeviceptr p = b.role().equals("input") ? upload(b, inputs.get(b.name())) : zeroed(b);
         allocated.add(p);
         ptrs.put(b.name(), p);
-        JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, b.bytes()));
-        if (b.role().equals("input")) {
-          double[] v = inputs.get(b.name());
-          if (v == null) throw new IllegalArgumentException("no data for input " + b.name());
-          byte[] bytes = HostConvert.encode(v, b.dtype());
-          if (bytes.length != b.bytes()) throw new IllegalArgumentException("input " + b.name() + " has " + bytes.length + " bytes, the manifest says " + b.bytes());
-          JCudaDriver.cuMemcpyHtoD(p, Pointer.to(bytes), bytes.length);
-        }
       }
-      List<CUfunction> fns = new ArrayList<>();
-      for (LaunchManifest.Launch l : manifest.launches()) {
-        CUfunction f = new CUfunction();
-        JCudaDriver.cuModuleGetFunction(f, module, l.entry());
-        if (l.sharedBytes() > DEFAULT_DYNAMIC_SMEM) {
-          JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, l.sharedBytes());
-        }
-        fns.add(f);
-      }
-      CUevent start = new CUevent();
-      CUevent stop = new CUevent();
-      JCudaDriver.cuEventCreate(start, 0);
-      JCudaDriver.cuEventCreate(stop, 0);
-      double[] millis = new double[repeat];
-      for (int r = 0; r < repeat; r++) {
-        JCudaDriver.cuEventRecord(start, null);
-        for (int i = 0; i < fns.size(); i++) launch(fns.get(i), manifest.launches().get(i), ptrs);
-        JCudaDriver.cuEventRecord(stop, null);
-        JCudaDriver.cuEventSynchronize(stop);
-        float[] ms = new float[1];
-        JCudaDriver.cuEventElapsedTime(ms, start, stop);
-        millis[r] = ms[0];
-      }
-      JCudaDriver.cuEventDestroy(start);
-      JCudaDriver.cuEventDestroy(stop);
+      loaded = load(manifest, image);
+      double[] millis = loaded.time(ptrs, repeat);
       Map<String, double[]> outputs = new LinkedHashMap<>();
       for (LaunchManifest.Buffer b : manifest.buffers()) {
         if (!b.role().equals("output")) continue;
@@ -145,7 +118,126 @@ public final class CudaLauncher implements AutoCloseable {
       throw new CudaUnavailable("the CUDA driver rejected a call: " + firstLine(e.getMessage()));
     } finally {
       for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
-      if (loaded) JCudaDriver.cuModuleUnload(module);
+      if (loaded != null) JCudaDriver.cuModuleUnload(loaded.module);
+    }
+  }
+
+  /**
+   * Times the manifest's launch sequence for a tuning session: untimed runs for at least
+   * {@code warmUpSeconds} (and at least two), then {@code runs} event-timed ones, in milliseconds.
+   * The inputs stay on the device between calls: a buffer is uploaded once, on the first call
+   * that names it with that storage type and size and the same host array, and freed at
+   * {@link #close}. Outputs and scratch buffers are allocated per call and not read back.
+   */
+  public double[] time(LaunchManifest manifest, byte[] image, Map<String, double[]> inputs, double warmUpSeconds, int runs) throws CudaUnavailable {
+    List<CUdeviceptr> allocated = new ArrayList<>();
+    Loaded loaded = null;
+    try {
+      JCudaDriver.cuCtxSetCurrent(context);
+      Map<String, CUdeviceptr> ptrs = new LinkedHashMap<>();
+      for (LaunchManifest.Buffer b : manifest.buffers()) {
+        if (b.role().equals("input")) {
+          ptrs.put(b.name(), residentInput(b, inputs.get(b.name())));
+        } else {
+          CUdeviceptr p = zeroed(b);
+          allocated.add(p);
+          ptrs.put(b.name(), p);
+        }
+      }
+      loaded = load(manifest, image);
+      long start = System.nanoTime();
+      for (int n = 0; n < 2 || (System.nanoTime() - start) / 1e9 < warmUpSeconds; n++) loaded.launchAll(ptrs);
+      JCudaDriver.cuCtxSynchronize();
+      return loaded.time(ptrs, runs);
+    } catch (CudaException e) {
+      throw new CudaUnavailable("the CUDA driver rejected a call: " + firstLine(e.getMessage()));
+    } finally {
+      for (CUdeviceptr p : allocated) JCudaDriver.cuMemFree(p);
+      if (loaded != null) JCudaDriver.cuModuleUnload(loaded.module);
+    }
+  }
+
+  /** An input kept on the device by {@link #time}: what it was uploaded from, so a different array is uploaded afresh. */
+  private record Resident(String dtype, long bytes, double[] source, CUdeviceptr ptr) {}
+
+  private final Map<String, Resident> resident = new LinkedHashMap<>();
+
+  private CUdeviceptr residentInput(LaunchManifest.Buffer b, double[] values) {
+    Resident r = resident.get(b.name());
+    if (r != null && r.dtype().equals(b.dtype()) && r.bytes() == b.bytes() && r.source() == values) return r.ptr();
+    if (r != null) JCudaDriver.cuMemFree(r.ptr());
+    resident.remove(b.name());
+    CUdeviceptr p = upload(b, values);
+    resident.put(b.name(), new Resident(b.dtype(), b.bytes(), values, p));
+    return p;
+  }
+
+  private static CUdeviceptr upload(LaunchManifest.Buffer b, double[] values) {
+    if (values == null) throw new IllegalArgumentException("no data for input " + b.name());
+    byte[] bytes = HostConvert.encode(values, b.dtype());
+    if (bytes.length != b.bytes()) throw new IllegalArgumentException("input " + b.name() + " has " + bytes.length + " bytes, the manifest says " + b.bytes());
+    CUdeviceptr p = new CUdeviceptr();
+    JCudaDriver.cuMemAlloc(p, Math.max(1, b.bytes()));
+    JCudaDriver.cuMemcpyHtoD(p, Pointer.to(bytes), bytes.length);
+    return p;
+  }
+
+  private static CUdeviceptr zeroed(LaunchManifest.Buffer b) {
+    CUdeviceptr p = new CUdeviceptr();
+    JCudaDriver.cuMemAlloc(p, Math.max(1, b.bytes()));
+    JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, b.bytes()));
+    return p;
+  }
+
+  /** The module loaded from {@code image} with one function per launch, ready to run. */
+  private static Loaded load(LaunchManifest manifest, byte[] image) {
+    CUmodule module = new CUmodule();
+    JCudaDriver.cuModuleLoadData(module, terminated(image));
+    List<CUfunction> fns = new ArrayList<>();
+    try {
+      for (LaunchManifest.Launch l : manifest.launches()) {
+        CUfunction f = new CUfunction();
+        JCudaDriver.cuModuleGetFunction(f, module, l.entry());
+        if (l.sharedBytes() > DEFAULT_DYNAMIC_SMEM) {
+          JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, l.sharedBytes());
+        }
+        fns.add(f);
+      }
+    } catch (CudaException e) {
+      JCudaDriver.cuModuleUnload(module);
+      throw e;
+    }
+    return new Loaded(module, manifest.launches(), fns);
+  }
+
+  /** A loaded module and its functions, in launch order. */
+  private record Loaded(CUmodule module, List<LaunchManifest.Launch> launches, List<CUfunction> functions) {
+    void launchAll(Map<String, CUdeviceptr> ptrs) {
+      for (int i = 0; i < functions.size(); i++) launch(functions.get(i), launches.get(i), ptrs);
+    }
+
+    /** Each of {@code repeat} runs of the whole launch sequence, timed with events, in milliseconds. */
+    double[] time(Map<String, CUdeviceptr> ptrs, int repeat) {
+      CUevent start = new CUevent();
+      CUevent stop = new CUevent();
+      JCudaDriver.cuEventCreate(start, 0);
+      JCudaDriver.cuEventCreate(stop, 0);
+      try {
+        double[] millis = new double[repeat];
+        for (int r = 0; r < repeat; r++) {
+          JCudaDriver.cuEventRecord(start, null);
+          launchAll(ptrs);
+          JCudaDriver.cuEventRecord(stop, null);
+          JCudaDriver.cuEventSynchronize(stop);
+          float[] ms = new float[1];
+          JCudaDriver.cuEventElapsedTime(ms, start, stop);
+          millis[r] = ms[0];
+        }
+        return millis;
+      } finally {
+        JCudaDriver.cuEventDestroy(start);
+        JCudaDriver.cuEventDestroy(stop);
+      }
     }
   }
 
@@ -171,6 +263,9 @@ public final class CudaLauncher implements AutoCloseable {
   @Override
   public void close() {
     try {
+      JCudaDriver.cuCtxSetCurrent(context);
+      for (Resident r : resident.values()) JCudaDriver.cuMemFree(r.ptr());
+      resident.clear();
       JCudaDriver.cuCtxDestroy(context);
     } catch (CudaException e) {
       // The context is gone either way; nothing useful to report at close.

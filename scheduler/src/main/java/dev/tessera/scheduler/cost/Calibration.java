@@ -17,7 +17,10 @@ import org.apache.commons.math3.linear.RealMatrix;
  * over the model's nominal terms fᵢ. Rows are weighted by 1/measured so the fit minimises relative
  * error (times span orders of magnitude across schedules). Weights stay non-negative: a term whose
  * weight comes out negative is dropped (weight 0) and the rest refitted. A term that is zero in
- * every row cannot be fitted and keeps its prior weight.
+ * every row cannot be fitted and keeps its prior weight. The fit is the smallest change to the
+ * prior that explains the data: a tiny ridge pulls towards the prior, so with fewer measurements
+ * than terms (a short GPU tuning session) the directions the data do not determine keep their
+ * prior weights instead of drifting to arbitrary values.
  */
 public final class Calibration {
   private Calibration() {}
@@ -33,7 +36,7 @@ public final class Calibration {
       if (seen) active.add(j);
     }
     while (!active.isEmpty()) {
-      double[] fitted = solve(features, seconds, active);
+      double[] fitted = solve(features, seconds, active, w);
       int worst = -1;
       for (int i = 0; i < active.size(); i++) if (fitted[i] < 0 && (worst < 0 || fitted[i] < fitted[worst])) worst = i;
       if (worst < 0) {
@@ -45,18 +48,26 @@ public final class Calibration {
     return w;
   }
 
-  private static double[] solve(double[][] features, double[] seconds, List<Integer> columns) {
+  /** The weights of {@code columns} that best fit, as the prior's plus a ridge-regularised correction (the other columns are 0). */
+  private static double[] solve(double[][] features, double[] seconds, List<Integer> columns, double[] prior) {
     RealMatrix a = new Array2DRowRealMatrix(features.length, columns.size());
     ArrayRealVector b = new ArrayRealVector(features.length);
     for (int r = 0; r < features.length; r++) {
       double scale = 1 / seconds[r];
-      for (int c = 0; c < columns.size(); c++) a.setEntry(r, c, features[r][columns.get(c)] * scale);
-      b.setEntry(r, 1);
+      double predicted = 0;
+      for (int c = 0; c < columns.size(); c++) {
+        a.setEntry(r, c, features[r][columns.get(c)] * scale);
+        predicted += a.getEntry(r, c) * prior[columns.get(c)];
+      }
+      b.setEntry(r, 1 - predicted);
     }
-    // A tiny ridge towards zero keeps nearly collinear terms from taking huge opposite weights.
+    // A tiny ridge on the correction keeps nearly collinear terms from taking huge opposite weights
+    // and leaves undetermined directions at the prior.
     RealMatrix ata = a.transpose().multiply(a);
     for (int c = 0; c < columns.size(); c++) ata.addToEntry(c, c, 1e-9 * Math.max(1, ata.getEntry(c, c)));
-    return new QRDecomposition(ata).getSolver().solve(a.transpose().operate(b)).toArray();
+    double[] delta = new QRDecomposition(ata).getSolver().solve(a.transpose().operate(b)).toArray();
+    for (int c = 0; c < columns.size(); c++) delta[c] += prior[columns.get(c)];
+    return delta;
   }
 
   /** Where the weights for {@code profile} live: beside the profile cache, {@code cost-model-PROFILE.weights}. */
@@ -64,9 +75,14 @@ public final class Calibration {
     return cacheDir.resolve("cost-model-" + profile + ".weights");
   }
 
-  /** Writes {@code name = value} lines in term order. */
+  /** Writes {@code name = value} lines in term order, under the CPU model's comment. */
   public static void write(Path file, List<String> terms, double[] weights) throws IOException {
-    StringBuilder sb = new StringBuilder("# CPU cost-model weights fitted by `tessera bench cost-model`; delete to use the defaults.\n");
+    write(file, "CPU cost-model weights fitted by `tessera bench cost-model`", terms, weights);
+  }
+
+  /** Writes {@code # source; delete to use the defaults.} and {@code name = value} lines in term order. */
+  public static void write(Path file, String source, List<String> terms, double[] weights) throws IOException {
+    StringBuilder sb = new StringBuilder("# " + source + "; delete to use the defaults.\n");
     for (int i = 0; i < terms.size(); i++) sb.append(String.format(Locale.ROOT, "%s = %.6g%n", terms.get(i), weights[i]));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, sb.toString());

@@ -45,7 +45,9 @@ import java.util.Map;
  *
  * <p>No GPU measured these constants: they come from the vendors' documents (SFU and shared-memory
  * rates per SM for sm_80/sm_90) and FlashAttention-2's analysis, and rank schedules rather than
- * predict absolute times.
+ * predict absolute times. The prediction is Σ wᵢ·termᵢ over these nominal terms with weights 1 by
+ * default; {@code tessera tune --target cuda} fits the weights to a GPU's measurements per profile
+ * ({@link dev.tessera.scheduler.tune.GpuCalibration}).
  */
 public final class GpuCostModel implements CostModel {
   /** The terms, in breakdown order. */
@@ -63,15 +65,47 @@ public final class GpuCostModel implements CostModel {
   static final int MMA_ROWS = 16;
 
   private final ElemType dtype;
+  private final double[] weights;
 
-  /** A model for tensors stored as {@code dtype}. */
+  /** A model for tensors stored as {@code dtype}, every weight 1. */
   public GpuCostModel(ElemType dtype) {
+    this(dtype, ones());
+  }
+
+  /** A model for tensors stored as {@code dtype} with {@code weights}, one per {@link #TERMS} entry. */
+  public GpuCostModel(ElemType dtype, double[] weights) {
+    if (weights.length != TERMS.size()) throw new IllegalArgumentException("need " + TERMS.size() + " weights, got " + weights.length);
     this.dtype = dtype;
+    this.weights = weights.clone();
+  }
+
+  /** One weight per term, all 1: the uncalibrated model. */
+  public static double[] ones() {
+    double[] w = new double[TERMS.size()];
+    java.util.Arrays.fill(w, 1);
+    return w;
+  }
+
+  public double[] weights() {
+    return weights.clone();
   }
 
   @Override
   public Prediction predict(KernelInfo k, Schedule s, HardwareProfile profile) throws ScheduleException {
     if (!(profile instanceof GpuProfile p)) throw new ScheduleException(s, "target", "the cuda cost model needs a gpu profile, not " + profile.kind());
+    double[] f = features(k, s, p);
+    Map<String, Double> breakdown = new LinkedHashMap<>();
+    double total = 0;
+    for (int i = 0; i < f.length; i++) {
+      breakdown.put(TERMS.get(i), weights[i] * f[i]);
+      total += weights[i] * f[i];
+    }
+    Grid g = grid(k, s);
+    return new Prediction(total, breakdown, g.hbmBytes + g.l2Bytes, lowerBoundBytes(k, p));
+  }
+
+  /** The nominal seconds of each term, in {@link #TERMS} order (the weights left out): the regressors of calibration. */
+  public double[] features(KernelInfo k, Schedule s, GpuProfile p) throws ScheduleException {
     Grid g = grid(k, s);
     int occupancy = occupancy(k, s, p);
     double waves = Math.ceil(g.blocks / ((double) p.smCount() * occupancy));
@@ -95,14 +129,7 @@ public final class GpuCostModel implements CostModel {
     double hidden = stages + occupancy - 1;
     double latency = waves * g.steps * LOAD_LATENCY_CYCLES / hidden / clock;
     double launch = LAUNCH_SECONDS * g.launches;
-    Map<String, Double> breakdown = new LinkedHashMap<>();
-    double[] terms = {tensor, scalar, smem, memory, latency, launch};
-    double total = 0;
-    for (int i = 0; i < terms.length; i++) {
-      breakdown.put(TERMS.get(i), terms[i]);
-      total += terms[i];
-    }
-    return new Prediction(total, breakdown, g.hbmBytes + g.l2Bytes, lowerBoundBytes(k, p));
+    return new double[] {tensor, scalar, smem, memory, latency, launch};
   }
 
   /**

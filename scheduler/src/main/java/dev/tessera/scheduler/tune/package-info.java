@@ -6,6 +6,8 @@
  * dev.tessera.scheduler.tune.Budget} and a {@link dev.tessera.scheduler.tune.Autotuner.Progress}
  * callback. Results live in {@link dev.tessera.scheduler.tune.TuneCache}, a text file beside the
  * host profile, keyed by {@link dev.tessera.scheduler.tune.TuneKey} (kernel hash, profile, shape
- * bucket), so a second run of the same tuning answers at once.
+ * bucket), so a second run of the same tuning answers at once. {@link
+ * dev.tessera.scheduler.tune.GpuCalibration} fits the GPU cost model's weights to what a CUDA
+ * tuning session measured and stores them per GPU profile.
  */
 package dev.tessera.scheduler.tune;
