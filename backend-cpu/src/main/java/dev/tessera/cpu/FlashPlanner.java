@@ -79,6 +79,7 @@ final class FlashPlanner {
     int scratchRows = 1;
     int passes = 1;
     boolean combinable = true;
+    boolean softmax = false;
     if (a.normalize().isPresent()) {
       String name = a.normalize().get().normalizer();
       normId = normalizers.id(name);
@@ -87,6 +88,7 @@ final class FlashPlanner {
       var analysis = dev.tessera.passes.OnlineAnalysis.analyse(module.normalizer(name).orElseThrow());
       passes = analysis.passes();
       combinable = analysis.combinable();
+      softmax = passes == 1 && OnlineSoftmax.matches(module.normalizer(name).orElseThrow());
     }
     Expr alpha = foldableScale(a);
     int skip = alpha == null ? 0 : 1;
@@ -97,7 +99,8 @@ final class FlashPlanner {
     List<Expr> batchExtents = batch.stream().map(b -> extent(score, b)).toList();
     Expr eExtent = agg.indices().stream().filter(iv -> iv.name().equals(e)).findFirst().orElseThrow().extent();
     List<Expr> modMasks = a.modifiers().stream().map(c -> c.mask().orElse(null)).toList();
-    return new Plan.Flash(new FlashSpec(tile, identity, identityWhenFull, alpha == null ? Expr.Const.of(1) : alpha, normId, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
+    return new Plan.Flash(new FlashSpec(tile, identity, identityWhenFull, alpha == null ? Expr.Const.of(1) : alpha, normId,
+        softmax && identityWhenFull, stateVars, scratchRows, passes, combinable, batch, batchExtents, m, n, extent(score, m),
         extent(score, n), score.reduce().get(0).extent(), eExtent, q, k, v, o,
         a.normalize().flatMap(Op.Normalize::mask).orElse(null), modMasks, blockM, blockN, splitKv));
   }

@@ -8,7 +8,8 @@ import java.util.List;
  * score product ({@code alpha}), whether the tile code has nothing to do (always, or on tiles the
  * mask fully covers), the index roles (batch
  * indices, query row {@code m}, key {@code n}, contraction {@code d}, value column {@code e}), how
- * Q, K, V and O are addressed, the generated tile and normalizer, and the block sizes.
+ * Q, K, V and O are addressed, the generated tile and normalizer (and whether it is the online
+ * softmax, run on fully visible blocks by ColumnSoftmax), and the block sizes.
  */
 record FlashSpec(
     int tile,
@@ -16,6 +17,7 @@ record FlashSpec(
     boolean tileIsIdentityWhenFull,
     Expr alpha,
     int normalizer,
+    boolean onlineSoftmax,
     int stateVars,
     int scratchRows,
     int passes,

@@ -2,6 +2,7 @@ package dev.tessera.cpu;
 
 import dev.tessera.cpu.FlashExecutor.Shape;
 import dev.tessera.cpu.FlashExecutor.Tensors;
+import dev.tessera.cpu.kernels.ColumnSoftmax;
 import dev.tessera.cpu.kernels.MatMul;
 
 /**
@@ -12,44 +13,55 @@ import dev.tessera.cpu.kernels.MatMul;
 final class PackedKv {
   private final float[] k;
   private final float[] v;
+  /** K in ColumnSoftmax's panels, when the online softmax can run down columns; else null. */
+  private final float[] kc;
   private final int kBlock;
   private final int vBlock;
+  private final int kcBlock;
 
-  private PackedKv(float[] k, float[] v, int kBlock, int vBlock) {
+  private PackedKv(float[] k, float[] v, float[] kc, int kBlock, int vBlock, int kcBlock) {
     this.k = k;
     this.v = v;
+    this.kc = kc;
     this.kBlock = kBlock;
     this.vBlock = vBlock;
+    this.kcBlock = kcBlock;
   }
 
   /**
    * Packs every key block of the batch entry whose K and V addressing (from FlashExecutor.addressing)
-   * are given, into arrays taken from {@code pool} (give them back with {@link #release}).
+   * are given, into arrays taken from {@code pool} (give them back with {@link #release}). Without
+   * {@code rowPanels} only ColumnSoftmax's K panels are made: for kernels whose every block runs there.
    */
-  static PackedKv pack(MatMul mm, FlashSpec f, Tensors ts, Shape sh, int[] ka, int[] va, Pool pool) {
+  static PackedKv pack(MatMul mm, FlashSpec f, Tensors ts, Shape sh, int[] ka, int[] va, boolean rowPanels, Pool pool) {
     int bn = f.blockN();
     int blocks = (sh.n() + bn - 1) / bn;
     int kBlock = mm.packedSize(bn, sh.d());
     int vBlock = mm.packedSize(sh.e(), bn);
-    float[] k = pool.take(Math.multiplyExact(blocks, kBlock));
+    float[] k = rowPanels ? pool.take(Math.multiplyExact(blocks, kBlock)) : null;
     float[] v = pool.take(Math.multiplyExact(blocks, vBlock));
+    boolean columns = f.onlineSoftmax() && ColumnSoftmax.available();
+    int kcBlock = ColumnSoftmax.keysSize(bn, sh.d());
+    float[] kc = columns ? pool.take(Math.multiplyExact(blocks, kcBlock)) : null;
     float[] kBuf = ka[2] == 1 ? null : new float[bn * sh.d()];
     float[] vBuf = va[2] == 1 ? null : new float[bn * sh.e()];
     for (int nb = 0; nb < blocks; nb++) {
       int n0 = nb * bn;
       int cols = Math.min(bn, sh.n() - n0);
       Partial.Panel kp = Partial.panel(ka, ts, n0, cols, sh.d(), kBuf);
-      mm.packBt(kp.a(), kp.off(), kp.ld(), cols, sh.d(), k, nb * kBlock);
+      if (k != null) mm.packBt(kp.a(), kp.off(), kp.ld(), cols, sh.d(), k, nb * kBlock);
+      if (kc != null) ColumnSoftmax.packKeys(kp.a(), kp.off(), kp.ld(), cols, sh.d(), kc, nb * kcBlock);
       Partial.Panel vp = Partial.panel(va, ts, n0, cols, sh.e(), vBuf);
       mm.packB(vp.a(), vp.off(), vp.ld(), cols, sh.e(), v, nb * vBlock);
     }
-    return new PackedKv(k, v, kBlock, vBlock);
+    return new PackedKv(k, v, kc, kBlock, vBlock, kcBlock);
   }
 
   /** Returns this packing's arrays to the pool; the packing must not be read afterwards. */
   void release(Pool pool) {
-    pool.give(k);
+    if (k != null) pool.give(k);
     pool.give(v);
+    if (kc != null) pool.give(kc);
   }
 
   /**
@@ -81,12 +93,22 @@ final class PackedKv {
     }
   }
 
+  /** Kᵀ in the micro-kernel's panels, or null when only ColumnSoftmax's were made. */
   float[] k() {
     return k;
   }
 
   float[] v() {
     return v;
+  }
+
+  /** K in ColumnSoftmax's panels, or null when this packing has none. */
+  float[] kColumns() {
+    return kc;
+  }
+
+  int kColumnsOffset(int nb) {
+    return nb * kcBlock;
   }
 
   int kOffset(int nb) {

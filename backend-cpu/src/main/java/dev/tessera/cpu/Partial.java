@@ -3,6 +3,7 @@ package dev.tessera.cpu;
 import dev.tessera.cpu.FlashExecutor.Coverage;
 import dev.tessera.cpu.FlashExecutor.Shape;
 import dev.tessera.cpu.FlashExecutor.Tensors;
+import dev.tessera.cpu.kernels.ColumnSoftmax;
 import dev.tessera.cpu.kernels.MatMul;
 
 /**
@@ -72,6 +73,7 @@ final class Partial {
     float[] scratch = w.scratch(Math.max(1, f.scratchRows()) * bn);
     float[] frozen = f.passes() == 2 ? new float[state.length] : null;
     float alpha = (float) dev.tessera.ir.Extents.eval(f.alpha(), ts.dims());
+    Columns columns = new Columns(w);
     for (int pass = f.passes() == 2 ? 0 : 1; pass <= 1; pass++) {
       if (pass == 1 && frozen != null) System.arraycopy(state, 0, frozen, 0, state.length);
       for (int nb = nb0; nb < nb1; nb++) {
@@ -80,6 +82,10 @@ final class Partial {
         Coverage cov = FlashExecutor.coverage(f, ts, batch, m0, rows, n0, cols);
         if (cov == Coverage.EMPTY) continue;
         boolean full = cov == Coverage.FULL;
+        if (full && frozen == null && columns.usable(kv)) {
+          columns.block(mm, q, kv, nb, cols, alpha);
+          continue;
+        }
         keys.scores(mm, ts, q, nb, cols, s, alpha);
         if (!f.tileIsIdentity() && !(full && f.tileIsIdentityWhenFull())) gen.tile(f.tile(), s, bn, rows, cols, vis, ts.t(), ts.st(), ts.dv(), batch, m0, n0, full);
         byte[] v = f.normalizeMask() != null && !full ? vis : null;
@@ -98,12 +104,50 @@ final class Partial {
     }
   }
 
+  /**
+   * Fully visible key blocks of an online softmax, run by ColumnSoftmax: Q packed once for all of
+   * them, the scores transposed, the softmax step down columns, P·V from the transposed weights.
+   * Its state and rescale factors are the generated step's, so blocks of either kind can follow
+   * each other in one row.
+   */
+  private final class Columns {
+    private final Work w;
+    private float[] qp;
+
+    Columns(Work w) {
+      this.w = w;
+    }
+
+    boolean usable(PackedKv kv) {
+      return kv != null && kv.kColumns() != null && rows % 8 == 0;
+    }
+
+    void block(MatMul mm, Panel q, PackedKv kv, int nb, int cols, float alpha) {
+      if (qp == null) {
+        qp = w.queries(ColumnSoftmax.queriesSize(rows, sh.d()));
+        ColumnSoftmax.packQueries(q.a(), q.off(), q.ld(), rows, sh.d(), qp);
+      }
+      float[] st = w.scores(ColumnSoftmax.scoresSize(cols, rows));
+      ColumnSoftmax.scores(kv.kColumns(), kv.kColumnsOffset(nb), cols, qp, rows, sh.d(), alpha, st);
+      ColumnSoftmax.softmax(st, cols, rows, state, rows, rescale);
+      mm.scaleRows(acc, 0, sh.e(), rows, sh.e(), rescale, 0);
+      markSeen(null, 0, cols);
+      ColumnSoftmax.aggregate(st, cols, rows, kv.v(), kv.vOffset(nb), sh.e(), acc);
+    }
+  }
+
   private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
   /** A worker thread's score tile and normalizer scratch, grown as needed and reused by every block it runs. */
   private static final class Work {
     private float[] scores = new float[0];
     private float[] scratch = new float[0];
+    private float[] queries = new float[0];
+
+    float[] queries(int n) {
+      if (queries.length < n) queries = new float[n];
+      return queries;
+    }
 
     float[] scores(int n) {
       if (scores.length < n) scores = new float[n];
@@ -120,7 +164,7 @@ final class Partial {
   private final class Keys {
     private final int[] ka;
     private final int[] va;
-    private final float[] kBuf;
+    private float[] kBuf;
     private final float[] vBuf;
     private final PackedKv kv;
 
@@ -134,10 +178,11 @@ final class Partial {
 
     /** s[rows × cols] (leading dimension blockN) = alpha · Q · Kᵀ over key block nb. */
     void scores(MatMul mm, Tensors ts, Panel q, int nb, int cols, float[] s, float alpha) {
-      if (kv != null) {
+      if (kv != null && kv.k() != null) {
         mm.gemmPacked(q.a(), q.off(), q.ld(), kv.k(), kv.kOffset(nb), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
         return;
       }
+      if (kBuf == null) kBuf = new float[f.blockN() * sh.d()];
       Panel k = panel(ka, ts, nb * f.blockN(), cols, sh.d(), kBuf);
       mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
     }

@@ -19,7 +19,7 @@ final class VectorMatMul implements MatMul {
   // Measured at k = 64 and 128 on AVX-512 (single core, JDK 25): 8×2 ~140 GFLOP/s, 10×2 ~148,
   // 4×2 ~133, the former 3×4 ~100, 4×4 ~110, 6×4 ~110, 12×2 ~96. 8 rows divide the
   // usual block sizes. With 16 vector registers (AVX2) 8×2 would spill, so 4×2 is the main tile there.
-  private static final int NR = 2 * V;
+  static final int NR = 2 * V;
   private static final boolean WIDE_TILE = S.vectorBitSize() >= 512;
   // Below this many rows, packing B costs more than it saves: see VectorFewRows.
   private static final int PACK_MIN_ROWS = 5;
@@ -28,7 +28,7 @@ final class VectorMatMul implements MatMul {
   // packed B to the thread forever.
   private static final int RETAINED_PACK_FLOATS = 1 << 20;
 
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private VectorMatMul() {}
 
@@ -159,16 +159,20 @@ final class VectorMatMul implements MatMul {
    */
   private static void gemm(float[] a, int aOff, int lda, float[] bp, int bpOff,
               float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    float[] t = SCRATCH.get().tile;
+    Scratch s = SCRATCH.get();
+    float[] t = s.tile;
+    // The 8-row panels of A packed k-major (see packA): the tile then broadcasts from one
+    // contiguous run instead of eight rows lda apart.
+    int m8 = WIDE_TILE ? m - m % 8 : 0;
+    float[] ap = m8 > 0 ? s.packedA(m8 * k) : null;
+    if (m8 > 0) packA(a, aOff, lda, m8, k, ap, 0, s);
     for (int j = 0; j < n; j += NR) {
       int w = Math.min(NR, n - j);
       int bj = bpOff + (j / NR) * k * NR;
       int i = 0;
-      if (WIDE_TILE) {
-        for (; i + 8 <= m; i += 8) {
-          tile8x2(a, aOff + i * lda, lda, bp, bj, k, t);
-          store(t, 8, c, cOff + i * ldc + j, ldc, alpha, w, acc);
-        }
+      for (; i < m8; i += 8) {
+        tile8x2(ap, i * k, 8, bp, bj, k, t);
+        store(t, 8, c, cOff + i * ldc + j, ldc, alpha, w, acc);
       }
       for (; i + 4 <= m; i += 4) {
         tile4x2(a, aOff + i * lda, lda, bp, bj, k, t);
@@ -181,8 +185,30 @@ final class VectorMatMul implements MatMul {
     }
   }
 
+  /**
+   * Packs rows [0, m8) of A (m8 a multiple of 8) as m8/8 panels of k steps × 8 rows: panel q's
+   * element (r, p) goes to ap[q·8k + p·8 + r]. Each gather reads two steps of the panel's eight
+   * rows. Measured on AVX-512 (one core, k = 256): the 8×2 tile at ~150 GFLOP/s from packed
+   * panels against ~103 from the rows in place, whose eight broadcast streams lda apart the
+   * prefetchers follow less well; at k = 64, 110 against 98.
+   */
+  static void packA(float[] a, int aOff, int lda, int m8, int k, float[] ap, int apOff, Scratch s) {
+    int[] idx = s.panelGather(lda);
+    for (int q = 0; q < m8 / 8; q++) {
+      int src = aOff + q * 8 * lda;
+      int dst = apOff + q * 8 * k;
+      int p = 0;
+      for (; p + 2 <= k; p += 2) {
+        FloatVector.fromArray(S, a, src + p, idx, 0).intoArray(ap, dst + p * 8);
+      }
+      for (; p < k; p++) {
+        for (int r = 0; r < 8; r++) ap[dst + p * 8 + r] = a[src + r * lda + p];
+      }
+    }
+  }
+
   /** C[rows × w] = (or +=, when acc) alpha · the staged tile t (rows of NR floats). */
-  private static void store(float[] t, int rows, float[] c, int c0, int ldc, float alpha, int w, boolean acc) {
+  static void store(float[] t, int rows, float[] c, int c0, int ldc, float alpha, int w, boolean acc) {
     FloatVector al = FloatVector.broadcast(S, alpha);
     VectorMask<Float> m0 = S.indexInRange(0, w);
     VectorMask<Float> m1 = S.indexInRange(V, w);
@@ -203,34 +229,34 @@ final class VectorMatMul implements MatMul {
   }
 
   /**
-   * The hot loop: t = A[8 rows] · B panel. B comes from a packed panel whose row stride is the
-   * constant NR, which lets C2 hoist every bounds check out of the loop (with a run-time ldb it
-   * re-checks each load; measured ~10% slower at 64³).
+   * The hot loop: t = A[8 rows] · B panel, where A's eight values of step p are contiguous at
+   * a[a0 + p·as] (a packed panel from packA, as = 8, or the column-softmax layout, as = 16). B
+   * advances by the constant NR, which lets C2 hoist every bounds check out of the loop (with a
+   * run-time ldb it re-checks each load; measured ~10% slower at 64³).
    */
-  private static void tile8x2(float[] a, int a0, int lda, float[] b, int bj,
-                int k, float[] t) {
-    int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+  static void tile8x2(float[] a, int a0, int as, float[] b, int bj, int k, float[] t) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < k; p++) {
       int bp = bj + p * NR;
+      int ap = a0 + p * as;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
-      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
       c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-      x = FloatVector.broadcast(S, a[a1 + p]);
+      x = FloatVector.broadcast(S, a[ap + 1]);
       c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-      x = FloatVector.broadcast(S, a[a2 + p]);
+      x = FloatVector.broadcast(S, a[ap + 2]);
       c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-      x = FloatVector.broadcast(S, a[a3 + p]);
+      x = FloatVector.broadcast(S, a[ap + 3]);
       c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-      x = FloatVector.broadcast(S, a[a4 + p]);
+      x = FloatVector.broadcast(S, a[ap + 4]);
       c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-      x = FloatVector.broadcast(S, a[a5 + p]);
+      x = FloatVector.broadcast(S, a[ap + 5]);
       c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-      x = FloatVector.broadcast(S, a[a6 + p]);
+      x = FloatVector.broadcast(S, a[ap + 6]);
       c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
-      x = FloatVector.broadcast(S, a[a7 + p]);
+      x = FloatVector.broadcast(S, a[ap + 7]);
       c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
     }
     c00.intoArray(t, 0 * V);
@@ -316,11 +342,29 @@ final class VectorMatMul implements MatMul {
   }
 
   /** Per-thread packed-B buffer, staged tile, and the gather offsets of V consecutive rows of B. */
-  private static final class Scratch {
+  static final class Scratch {
     float[] packed = new float[0];
     final float[] tile = new float[8 * NR];
     private final int[] rowStarts = new int[V];
     private int ldb = -1;
+    private float[] packedA = new float[0];
+    private final int[] panelGather = new int[V];
+    private int panelLd = -1;
+
+    float[] packedA(int size) {
+      if (size > RETAINED_PACK_FLOATS) return new float[size];
+      if (packedA.length < size) packedA = new float[size];
+      return packedA;
+    }
+
+    /** Gather offsets of two steps of an 8-row panel: lane l reads row l % 8, step l / 8. */
+    int[] panelGather(int ld) {
+      if (ld != panelLd) {
+        for (int l = 0; l < V; l++) panelGather[l] = (l % 8) * ld + l / 8;
+        panelLd = ld;
+      }
+      return panelGather;
+    }
 
     int[] rowStarts(int ld) {
       if (ld != ldb) {
