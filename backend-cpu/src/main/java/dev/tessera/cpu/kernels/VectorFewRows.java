@@ -85,51 +85,61 @@ final class VectorFewRows {
     }
   }
 
-  /** C = alpha·A·Bᵀ (+ C): per-element dot products along k, 4 B rows at a time to share each A load. */
+  /**
+   * C = alpha·A·Bᵀ (+ C): per-element dot products along k, 4 B rows at a time to share each A load.
+   * The dot products are separate small methods: as one 600-byte method, C1's linear-scan register
+   * allocator gave up on it ("out of virtual registers"), which left it at tier 2, where Vector
+   * API calls are not intrinsified, for seconds (decode measured 8x slower until C2 took over).
+   */
   static void abt(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    int kv = k - k % V;
     for (int i = 0; i < m; i++) {
       int ai = aOff + i * lda, ci = cOff + i * ldc;
       int j = 0;
-      for (; j + 4 <= n; j += 4) {
-        int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int p = 0;
-        for (; p < kv; p += V) {
-          FloatVector x = FloatVector.fromArray(S, a, ai + p);
-          s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
-          s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
-          s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
-          s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
-        }
-        if (p < k) {
-          VectorMask<Float> mask = S.indexInRange(p, k);
-          FloatVector x = FloatVector.fromArray(S, a, ai + p, mask);
-          s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mask), s0);
-          s1 = x.fma(FloatVector.fromArray(S, b, b1 + p, mask), s1);
-          s2 = x.fma(FloatVector.fromArray(S, b, b2 + p, mask), s2);
-          s3 = x.fma(FloatVector.fromArray(S, b, b3 + p, mask), s3);
-        }
-        store(c, ci + j, s0.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 1, s1.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 2, s2.reduceLanes(VectorOperators.ADD), alpha, acc);
-        store(c, ci + j + 3, s3.reduceLanes(VectorOperators.ADD), alpha, acc);
-      }
-      for (; j < n; j++) {
-        int bj = bOff + j * ldb;
-        FloatVector s = FloatVector.zero(S);
-        int p = 0;
-        for (; p < kv; p += V) {
-          s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
-        }
-        if (p < k) {
-          VectorMask<Float> mask = S.indexInRange(p, k);
-          s = FloatVector.fromArray(S, a, ai + p, mask).fma(FloatVector.fromArray(S, b, bj + p, mask), s);
-        }
-        store(c, ci + j, s.reduceLanes(VectorOperators.ADD), alpha, acc);
-      }
+      for (; j + 4 <= n; j += 4) dots4(a, ai, b, bOff + j * ldb, ldb, k, c, ci + j, alpha, acc);
+      for (; j < n; j++) dot1(a, ai, b, bOff + j * ldb, k, c, ci + j, alpha, acc);
     }
+  }
+
+  /** c[ci .. ci+4) = (or +=) alpha · A row · the four B rows from b0. */
+  private static void dots4(float[] a, int ai, float[] b, int b0, int ldb, int k, float[] c, int ci, float alpha, boolean acc) {
+    int b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+    int kv = k - k % V;
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    int p = 0;
+    for (; p < kv; p += V) {
+      FloatVector x = FloatVector.fromArray(S, a, ai + p);
+      s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+      s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+      s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+      s3 = x.fma(FloatVector.fromArray(S, b, b3 + p), s3);
+    }
+    if (p < k) {
+      VectorMask<Float> mask = S.indexInRange(p, k);
+      FloatVector x = FloatVector.fromArray(S, a, ai + p, mask);
+      s0 = x.fma(FloatVector.fromArray(S, b, b0 + p, mask), s0);
+      s1 = x.fma(FloatVector.fromArray(S, b, b1 + p, mask), s1);
+      s2 = x.fma(FloatVector.fromArray(S, b, b2 + p, mask), s2);
+      s3 = x.fma(FloatVector.fromArray(S, b, b3 + p, mask), s3);
+    }
+    store(c, ci, s0.reduceLanes(VectorOperators.ADD), alpha, acc);
+    store(c, ci + 1, s1.reduceLanes(VectorOperators.ADD), alpha, acc);
+    store(c, ci + 2, s2.reduceLanes(VectorOperators.ADD), alpha, acc);
+    store(c, ci + 3, s3.reduceLanes(VectorOperators.ADD), alpha, acc);
+  }
+
+  private static void dot1(float[] a, int ai, float[] b, int bj, int k, float[] c, int ci, float alpha, boolean acc) {
+    int kv = k - k % V;
+    FloatVector s = FloatVector.zero(S);
+    int p = 0;
+    for (; p < kv; p += V) {
+      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+    }
+    if (p < k) {
+      VectorMask<Float> mask = S.indexInRange(p, k);
+      s = FloatVector.fromArray(S, a, ai + p, mask).fma(FloatVector.fromArray(S, b, bj + p, mask), s);
+    }
+    store(c, ci, s.reduceLanes(VectorOperators.ADD), alpha, acc);
   }
 
   private static void store(float[] c, int ci, float dot, float alpha, boolean acc) {
