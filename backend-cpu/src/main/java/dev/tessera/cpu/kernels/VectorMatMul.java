@@ -159,19 +159,18 @@ final class VectorMatMul implements MatMul {
    */
   private static void gemm(float[] a, int aOff, int lda, float[] bp, int bpOff,
               float[] c, int cOff, int ldc, int m, int n, int k, float alpha, boolean acc) {
-    Scratch s = SCRATCH.get();
-    float[] t = s.tile;
-    // The 8-row panels of A packed k-major (see packA): the tile then broadcasts from one
-    // contiguous run instead of eight rows lda apart.
+    float[] t = SCRATCH.get().tile;
+    // A is read in place: packing it into 8-row panels per product (packA) made the tile itself
+    // faster (150 against 103 GFLOP/s at k = 256 in isolation) but the gathers cost more than that
+    // saved in the blocked GEMM (up to 1.8x slower at 32 and 64 columns, no faster at 128 and 256)
+    // and in attention (within noise). ColumnSoftmax packs once per head instead.
     int m8 = WIDE_TILE ? m - m % 8 : 0;
-    float[] ap = m8 > 0 ? s.packedA(m8 * k) : null;
-    if (m8 > 0) packA(a, aOff, lda, m8, k, ap, 0, s);
     for (int j = 0; j < n; j += NR) {
       int w = Math.min(NR, n - j);
       int bj = bpOff + (j / NR) * k * NR;
       int i = 0;
       for (; i < m8; i += 8) {
-        tile8x2(ap, i * k, 8, bp, bj, k, t);
+        tile8x2Rows(a, aOff + i * lda, lda, bp, bj, k, t);
         store(t, 8, c, cOff + i * ldc + j, ldc, alpha, w, acc);
       }
       for (; i + 4 <= m; i += 4) {
@@ -187,10 +186,9 @@ final class VectorMatMul implements MatMul {
 
   /**
    * Packs rows [0, m8) of A (m8 a multiple of 8) as m8/8 panels of k steps × 8 rows: panel q's
-   * element (r, p) goes to ap[q·8k + p·8 + r]. Each gather reads two steps of the panel's eight
-   * rows. Measured on AVX-512 (one core, k = 256): the 8×2 tile at ~150 GFLOP/s from packed
-   * panels against ~103 from the rows in place, whose eight broadcast streams lda apart the
-   * prefetchers follow less well; at k = 64, 110 against 98.
+   * element (r, p) goes to ap[apOff + q·8k + p·8 + r], the operand layout of {@link #tile8x2}.
+   * Each gather reads two steps of the panel's eight rows. ColumnSoftmax packs K this way once
+   * per head.
    */
   static void packA(float[] a, int aOff, int lda, int m8, int k, float[] ap, int apOff, Scratch s) {
     int[] idx = s.panelGather(lda);
@@ -257,6 +255,50 @@ final class VectorMatMul implements MatMul {
       x = FloatVector.broadcast(S, a[ap + 6]);
       c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
       x = FloatVector.broadcast(S, a[ap + 7]);
+      c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+    }
+    c00.intoArray(t, 0 * V);
+    c01.intoArray(t, 1 * V);
+    c10.intoArray(t, 2 * V);
+    c11.intoArray(t, 3 * V);
+    c20.intoArray(t, 4 * V);
+    c21.intoArray(t, 5 * V);
+    c30.intoArray(t, 6 * V);
+    c31.intoArray(t, 7 * V);
+    c40.intoArray(t, 8 * V);
+    c41.intoArray(t, 9 * V);
+    c50.intoArray(t, 10 * V);
+    c51.intoArray(t, 11 * V);
+    c60.intoArray(t, 12 * V);
+    c61.intoArray(t, 13 * V);
+    c70.intoArray(t, 14 * V);
+    c71.intoArray(t, 15 * V);
+  }
+
+  /** The 8×2 tile on A's rows in place (lda apart), for products too narrow to repay packing A. */
+  private static void tile8x2Rows(float[] a, int a0, int lda, float[] b, int bj, int k, float[] t) {
+    int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = bj + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + V);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
       c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
     }
     c00.intoArray(t, 0 * V);
@@ -347,15 +389,8 @@ final class VectorMatMul implements MatMul {
     final float[] tile = new float[8 * NR];
     private final int[] rowStarts = new int[V];
     private int ldb = -1;
-    private float[] packedA = new float[0];
     private final int[] panelGather = new int[V];
     private int panelLd = -1;
-
-    float[] packedA(int size) {
-      if (size > RETAINED_PACK_FLOATS) return new float[size];
-      if (packedA.length < size) packedA = new float[size];
-      return packedA;
-    }
 
     /** Gather offsets of two steps of an 8-row panel: lane l reads row l % 8, step l / 8. */
     int[] panelGather(int ld) {
