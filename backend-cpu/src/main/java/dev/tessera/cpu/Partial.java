@@ -57,10 +57,8 @@ final class Partial {
     int[] ka = FlashExecutor.addressing(f.batch(), f.k(), ts, batch);
     int[] va = FlashExecutor.addressing(f.batch(), f.v(), ts, batch);
     Panel q = panel(qa, ts, m0, rows, sh.d(), null);
-    float[] kBuf = kv == null ? new float[bn * sh.d()] : null;
-    float[] vBuf = kv == null ? new float[bn * sh.e()] : null;
     boolean norm = f.normalizer() >= 0;
-    Keys keys = new Keys(ka, va, kBuf, vBuf, kv);
+    Keys keys = new Keys(ka, va, kv);
     if (norm) gen.normInit(f.normalizer(), state, rows, rows);
     if (f.passes() == 3) {
       wholeRow(ex, ts, batch, m0, nb0, nb1, q, keys);
@@ -164,15 +162,14 @@ final class Partial {
   private final class Keys {
     private final int[] ka;
     private final int[] va;
+    /** Copies of one key block's K and V rows, made only when their columns are not contiguous. */
     private float[] kBuf;
-    private final float[] vBuf;
+    private float[] vBuf;
     private final PackedKv kv;
 
-    Keys(int[] ka, int[] va, float[] kBuf, float[] vBuf, PackedKv kv) {
+    Keys(int[] ka, int[] va, PackedKv kv) {
       this.ka = ka;
       this.va = va;
-      this.kBuf = kBuf;
-      this.vBuf = vBuf;
       this.kv = kv;
     }
 
@@ -182,7 +179,7 @@ final class Partial {
         mm.gemmPacked(q.a(), q.off(), q.ld(), kv.k(), kv.kOffset(nb), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
         return;
       }
-      if (kBuf == null) kBuf = new float[f.blockN() * sh.d()];
+      if (kBuf == null && ka[2] != 1) kBuf = new float[f.blockN() * sh.d()];
       Panel k = panel(ka, ts, nb * f.blockN(), cols, sh.d(), kBuf);
       mm.abt(q.a(), q.off(), q.ld(), k.a(), k.off(), k.ld(), s, 0, f.blockN(), rows, cols, sh.d(), alpha, false);
     }
@@ -193,6 +190,7 @@ final class Partial {
         mm.gemmPacked(p, pOff, ld, kv.v(), kv.vOffset(nb), acc, 0, sh.e(), rows, sh.e(), cols, 1f, true);
         return;
       }
+      if (vBuf == null && va[2] != 1) vBuf = new float[f.blockN() * sh.e()];
       Panel v = panel(va, ts, nb * f.blockN(), cols, sh.e(), vBuf);
       mm.ab(p, pOff, ld, v.a(), v.off(), v.ld(), acc, 0, sh.e(), rows, sh.e(), cols, true);
     }
