@@ -9,7 +9,6 @@ import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.CpuProfile;
 import dev.tessera.scheduler.profile.HardwareProfile;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -76,12 +75,8 @@ public final class CpuCostModel implements CostModel {
   public Prediction predict(KernelInfo k, Schedule s, HardwareProfile profile) throws ScheduleException {
     if (!(profile instanceof CpuProfile p)) throw new ScheduleException(s, "target", "the cpu cost model needs a cpu profile, not " + profile.kind());
     double[] f = features(k, s, p);
-    Map<String, Double> breakdown = new LinkedHashMap<>();
-    double total = 0;
-    for (int i = 0; i < f.length; i++) {
-      breakdown.put(TERMS.get(i), weights[i] * f[i]);
-      total += weights[i] * f[i];
-    }
+    Map<String, Double> breakdown = CostModel.weighted(TERMS, weights, f);
+    double total = CostModel.total(breakdown);
     return new Prediction(total, breakdown, trafficBytes(k, s), lowerBoundBytes(k, p));
   }
 

@@ -13,7 +13,6 @@ import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.profile.HardwareProfile;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,12 +93,8 @@ public final class GpuCostModel implements CostModel {
   public Prediction predict(KernelInfo k, Schedule s, HardwareProfile profile) throws ScheduleException {
     if (!(profile instanceof GpuProfile p)) throw new ScheduleException(s, "target", "the cuda cost model needs a gpu profile, not " + profile.kind());
     double[] f = features(k, s, p);
-    Map<String, Double> breakdown = new LinkedHashMap<>();
-    double total = 0;
-    for (int i = 0; i < f.length; i++) {
-      breakdown.put(TERMS.get(i), weights[i] * f[i]);
-      total += weights[i] * f[i];
-    }
+    Map<String, Double> breakdown = CostModel.weighted(TERMS, weights, f);
+    double total = CostModel.total(breakdown);
     Grid g = grid(k, s);
     return new Prediction(total, breakdown, g.hbmBytes + g.l2Bytes, lowerBoundBytes(k, p));
   }
