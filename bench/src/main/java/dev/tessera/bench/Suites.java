@@ -50,8 +50,9 @@ public final class Suites {
   private static List<BenchRecord> costModel(PrintWriter out, PrintWriter progress) {
     Host host = Host.standard(note -> progress.println(CostModelSuite.NAME + ": " + note));
     CostModelSuite suite = new CostModelSuite(host.profile());
-    List<CostModelSuite.Measured> measured = suite.measure(progress);
-    double[] weights = CostModelSuite.calibrate(measured);
+    List<CostModelSuite.Measured> timed = suite.measure(progress);
+    double[] weights = CostModelSuite.calibrate(timed);
+    List<CostModelSuite.Measured> measured = suite.confirmPicks(timed, weights, progress);
     suite.print(out, measured, weights, CostModelSuite.summarise(measured, weights));
     Path file = Calibration.file(Host.defaultCacheDir(), Host.NAME);
     try {
