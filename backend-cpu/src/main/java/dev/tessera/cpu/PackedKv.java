@@ -4,6 +4,7 @@ import dev.tessera.cpu.FlashExecutor.Shape;
 import dev.tessera.cpu.FlashExecutor.Tensors;
 import dev.tessera.cpu.kernels.ColumnSoftmax;
 import dev.tessera.cpu.kernels.MatMul;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * K and V of one batch entry packed once for all the row blocks that read them, key block by key
@@ -72,7 +73,7 @@ final class PackedKv {
    * sizes do not pile up arrays.
    */
   static final class Pool {
-    private final java.util.concurrent.ConcurrentLinkedDeque<float[]> free = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<float[]> free = new ConcurrentLinkedDeque<>();
     private final int limit;
 
     Pool(int limit) {
@@ -80,8 +81,7 @@ final class PackedKv {
     }
 
     float[] take(int size) {
-      for (java.util.Iterator<float[]> it = free.iterator(); it.hasNext(); ) {
-        float[] a = it.next();
+      for (float[] a : free) {
         if (a.length == size && free.removeFirstOccurrence(a)) return a;
       }
       return new float[size];
