@@ -36,7 +36,7 @@ final class Summary {
           r.frontMillis() + r.compileMillis(), r.frontMillis(), r.compileMillis());
     }
     if (!ref) {
-      out.printf(Locale.ROOT, "time      %.3f ms (median of %d runs after 0.5 s of warm-up; first run %.3f ms)%n", r.medianMillis(),
+      out.printf(Locale.ROOT, "time      %.3f ms (median of %d runs after warm-up; first run %.3f ms)%n", r.medianMillis(),
           r.runs(), r.firstMillis());
     } else {
       out.printf(Locale.ROOT, "time      %.3f ms%n", r.medianMillis());
