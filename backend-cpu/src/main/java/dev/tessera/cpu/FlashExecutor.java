@@ -1,7 +1,6 @@
 package dev.tessera.cpu;
 
 import dev.tessera.cpu.IntervalEval.Iv;
-import dev.tessera.cpu.kernels.ColumnSoftmax;
 import dev.tessera.cpu.kernels.MatMul;
 import dev.tessera.ir.Expr;
 import dev.tessera.ir.Extents;
@@ -74,7 +73,7 @@ final class FlashExecutor {
   private void group(FlashSpec f, Tensors ts, Shape sh, List<int[]> entries, int rowBlocks, int keyBlocks, int splits, boolean share) {
     int[] first = entries.get(0);
     // Unmasked online softmax with whole 8-row tiles: every block runs in ColumnSoftmax, which reads its own K panels.
-    boolean rowPanels = !(f.onlineSoftmax() && f.unmasked() && ColumnSoftmax.available() && f.blockM() % 8 == 0 && sh.m() % f.blockM() % 8 == 0);
+    boolean rowPanels = !(f.columns() && f.unmasked() && FlashSpec.columnRows(f.blockM()) && FlashSpec.columnRows(sh.m() % f.blockM()));
     PackedKv kv = share ? PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first), rowPanels, packs) : null;
     List<RecursiveAction> tasks = new ArrayList<>();
     for (int[] b : entries) {

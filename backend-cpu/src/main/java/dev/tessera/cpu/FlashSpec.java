@@ -1,5 +1,6 @@
 package dev.tessera.cpu;
 
+import dev.tessera.cpu.kernels.ColumnSoftmax;
 import dev.tessera.ir.Expr;
 import java.util.List;
 
@@ -39,6 +40,16 @@ record FlashSpec(
     int blockM,
     int blockN,
     int splitKv) {
+
+  /** Whether fully visible blocks run in ColumnSoftmax here: the online softmax, with 16-lane vectors. */
+  boolean columns() {
+    return onlineSoftmax && ColumnSoftmax.available();
+  }
+
+  /** Whether a row block of {@code rows} query rows can run in ColumnSoftmax: whole 8-row tiles. */
+  static boolean columnRows(int rows) {
+    return rows % 8 == 0;
+  }
 
   /** Whether no mask applies, so every tile is fully visible (checked once, not per tile). */
   boolean unmasked() {

@@ -41,9 +41,8 @@ final class PackedKv {
     int vBlock = mm.packedSize(sh.e(), bn);
     float[] k = rowPanels ? pool.take(Math.multiplyExact(blocks, kBlock)) : null;
     float[] v = pool.take(Math.multiplyExact(blocks, vBlock));
-    boolean columns = f.onlineSoftmax() && ColumnSoftmax.available();
     int kcBlock = ColumnSoftmax.keysSize(bn, sh.d());
-    float[] kc = columns ? pool.take(Math.multiplyExact(blocks, kcBlock)) : null;
+    float[] kc = f.columns() ? pool.take(Math.multiplyExact(blocks, kcBlock)) : null;
     float[] kBuf = ka[2] == 1 ? null : new float[bn * sh.d()];
     float[] vBuf = va[2] == 1 ? null : new float[bn * sh.e()];
     for (int nb = 0; nb < blocks; nb++) {

@@ -117,7 +117,7 @@ final class Partial {
     }
 
     boolean usable(PackedKv kv) {
-      return kv != null && kv.kColumns() != null && rows % 8 == 0;
+      return kv != null && kv.kColumns() != null && FlashSpec.columnRows(rows);
     }
 
     void block(MatMul mm, Panel q, PackedKv kv, int nb, int cols, float alpha) {

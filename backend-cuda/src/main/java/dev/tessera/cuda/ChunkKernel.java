@@ -5,7 +5,6 @@ import dev.tessera.ir.Expr;
 import dev.tessera.ir.Exprs;
 import dev.tessera.ir.IndexVar;
 import dev.tessera.ir.Op;
-import dev.tessera.ir.ReduceKind;
 import dev.tessera.ir.TensorDecl;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
@@ -30,7 +29,6 @@ import java.util.Optional;
  * the chunk's elements with a barrier between phases. Products are f32 FMAs (not tensor cores).
  */
 final class ChunkKernel {
-  static final int MAX_D = 128;
   private static final long SMALL_SHARED = 48 * 1024;
 
   private final Op.RecurrentAttention r;
@@ -69,7 +67,7 @@ final class ChunkKernel {
 
   /**
    * The kernel where the template has the chunked shape: the register recurrence's shape (one state
-   * S[.., d, e], its readout a sum over d), d at most {@link #MAX_D}, the update exactly
+   * S[.., d, e], its readout a sum over d, d at most {@link RecurrentKernel#MAX_D}), the update exactly
    * {@code decay * S + k * v} with k read at (.., t, d) and v at (.., t, e), the readout
    * {@code q * S}, and a state that is a temporary. The schedule's {@code threads} and {@code chunk}
    * size it.
@@ -78,13 +76,13 @@ final class ChunkKernel {
    */
   static Optional<ChunkKernel> of(Op.RecurrentAttention r, Layout layout, Schedule s) throws ScheduleException {
     Op.Scan scan = r.scan();
-    if (RecurrentKernel.of(scan, layout).isEmpty()) return Optional.empty();
+    Optional<RecurrentKernel> shape = RecurrentKernel.of(scan, layout);
+    if (shape.isEmpty()) return Optional.empty();
     Op.StateDef st = scan.states().get(0);
     Op.Contract c = (Op.Contract) scan.body().get(0);
-    if (c.kind() != ReduceKind.SUM || layout.buffer(st.name()).role() != TensorDecl.Role.TEMP) return Optional.empty();
+    if (layout.buffer(st.name()).role() != TensorDecl.Role.TEMP) return Optional.empty();
     String dn = st.indices().get(st.indices().size() - 2).name();
     String en = st.indices().get(st.indices().size() - 1).name();
-    if (layout.extent(st.indices().get(st.indices().size() - 2).extent()) > MAX_D) return Optional.empty();
     if (!(st.update() instanceof Expr.Binary up) || up.op() != Expr.BinOp.ADD) return Optional.empty();
     Expr decayed = Exprs.reads(up.left()).stream().anyMatch(x -> x.tensor().equals(st.name())) ? up.left() : up.right();
     Expr fresh = decayed == up.left() ? up.right() : up.left();
@@ -93,14 +91,12 @@ final class ChunkKernel {
     if (kv.isEmpty() || !(c.body() instanceof Expr.Binary ro) || ro.op() != Expr.BinOp.MUL) return Optional.empty();
     Expr qSide = ro.left() instanceof Expr.Read x && x.tensor().equals(st.name()) ? ro.right() : ro.left();
     if (!(qSide instanceof Expr.Read qr) || qr.tensor().equals(st.name())) return Optional.empty();
-    Expr.Read sRead = (Expr.Read) (qSide == ro.left() ? ro.right() : ro.left());
-    Map<String, String> names = new LinkedHashMap<>();
-    for (int i = 0; i < sRead.indices().size(); i++) names.put(((Expr.Index) sRead.indices().get(i)).name(), st.indices().get(i).name());
+    if (!((qSide == ro.left() ? ro.right() : ro.left()) instanceof Expr.Read sr) || !sr.tensor().equals(st.name())) return Optional.empty();
     int threads = s.intKnob("threads", 128);
     int chunk = s.intKnob("chunk", 16);
     if (threads % 32 != 0 || threads < 32 || threads > 1024) throw new ScheduleException(s, "threads", "the chunked kernel needs a multiple of 32, at most 1024");
     if (chunk < 1 || chunk > 64) throw new ScheduleException(s, "chunk", "the chunked kernel needs 1 to 64 steps per chunk");
-    return Optional.of(new ChunkKernel(r, layout, qr, kv.get()[0], kv.get()[1], names, threads, chunk));
+    return Optional.of(new ChunkKernel(r, layout, qr, kv.get()[0], kv.get()[1], shape.get().readoutNames(), threads, chunk));
   }
 
   /** The update's decayed term is {@code S} (no decay) or {@code decay * S} with the template's decay. */

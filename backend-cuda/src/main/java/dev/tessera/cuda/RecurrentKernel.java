@@ -77,6 +77,11 @@ final class RecurrentKernel {
     return Exprs.reads(e).stream().filter(r -> r.tensor().equals(tensor)).allMatch(r -> r.indices().equals(point));
   }
 
+  /** The readout's index names mapped to the state's (from the readout's read of the state). */
+  Map<String, String> readoutNames() {
+    return readoutNames;
+  }
+
   int threads() {
     long ex = layout.extent(e.extent());
     return (int) Math.min(1024, Math.max(32, (ex + 31) / 32 * 32));

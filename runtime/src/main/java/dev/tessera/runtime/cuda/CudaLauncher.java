@@ -32,10 +32,15 @@ public final class CudaLauncher implements AutoCloseable {
   /** The outputs (as doubles, by buffer name) and the time of each repetition of the whole launch sequence. */
   public record Result(Map<String, double[]> outputs, double[] millis) {
     public double medianMillis() {
-      double[] s = millis.clone();
-      Arrays.sort(s);
-      return s[s.length / 2];
+      return median(millis);
     }
+  }
+
+  /** The median (upper middle for an even count) of the timed runs' milliseconds. */
+  public static double median(double[] millis) {
+    double[] s = millis.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
   }
 
   /** Raised when no CUDA driver or device is usable, or the driver rejects a call; the message says which. */

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a kernel on the GPU: generates its CUDA for the profile, compiles the PTX with nvcc, and
@@ -45,16 +46,7 @@ public final class CudaRun {
       }
       long start = System.nanoTime();
       CudaArtifacts a = CudaBackend.generate(module, kernel, schedule, profile, dims, null);
-      Path dir = Files.createTempDirectory("tessera-cuda-run-");
-      byte[] ptx;
-      try {
-        a.write(dir);
-        ptx = Files.readAllBytes(dir.resolve(a.kernel() + ".ptx"));
-      } finally {
-        try (var s = Files.walk(dir)) {
-          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      byte[] ptx = ptx(a).orElseThrow(() -> new IOException("nvcc is gone from PATH"));
       double compileMillis = (System.nanoTime() - start) / 1e6;
       Map<String, double[]> in = new LinkedHashMap<>();
       inputs.forEach((k, v) -> in.put(k, v.data()));
@@ -62,7 +54,7 @@ public final class CudaRun {
       Map<String, DenseTensor> outputs = new LinkedHashMap<>();
       for (TensorDecl t : kernel.outputs()) outputs.put(t.name(), new DenseTensor(Extents.shape(t.shape(), dims), r.outputs().get(t.name())));
       double[] timed = java.util.Arrays.copyOfRange(r.millis(), 1, r.millis().length);
-      return new Result(outputs, schedule, compileMillis, r.millis()[0], new CudaLauncher.Result(r.outputs(), timed).medianMillis());
+      return new Result(outputs, schedule, compileMillis, r.millis()[0], CudaLauncher.median(timed));
     } catch (CudaLauncher.CudaUnavailable e) {
       throw new RunException(RunErrors.UNAVAILABLE, "the cuda target: " + e.getMessage(),
           "run it on a machine with an NVIDIA GPU and driver, or use the cpu target");
@@ -70,6 +62,24 @@ public final class CudaRun {
       throw new RunException(RunErrors.ILLEGAL_SCHEDULE, e.getMessage(), "");
     } catch (IOException e) {
       throw new RunException(RunErrors.UNAVAILABLE, "the cuda target: " + e.getMessage(), "");
+    }
+  }
+
+  /**
+   * nvcc's PTX for the artifacts, written and compiled in a temporary directory that is removed
+   * afterwards; empty when nvcc did not run.
+   */
+  static Optional<byte[]> ptx(CudaArtifacts a) throws IOException {
+    Path dir = Files.createTempDirectory("tessera-cuda-");
+    try {
+      if (!a.write(dir).compiled()) return Optional.empty();
+      return Optional.of(Files.readAllBytes(dir.resolve(a.kernel() + ".ptx")));
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // Best effort: a leftover temporary directory is harmless.
+      }
     }
   }
 }

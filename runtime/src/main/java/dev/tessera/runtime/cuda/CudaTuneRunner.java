@@ -17,9 +17,6 @@ import dev.tessera.scheduler.cost.KernelInfo;
 import dev.tessera.scheduler.profile.GpuProfile;
 import dev.tessera.scheduler.tune.Autotuner;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,16 +107,11 @@ public final class CudaTuneRunner implements Autotuner.Runner, AutoCloseable {
     Map<String, Long> bound = Map.copyOf(dims);
     return schedule -> {
       CudaArtifacts a = CudaBackend.generate(module, kernel, schedule, profile, bound, null);
-      Path dir = null;
       try {
-        dir = Files.createTempDirectory("tessera-cuda-tune-");
-        CudaArtifacts.Written w = a.write(dir);
-        if (!w.compiled()) throw new ScheduleException(schedule, "nvcc", "cannot be compiled: nvcc is gone from PATH");
-        return new Compiled(LaunchManifest.parse(a.manifest()), Files.readAllBytes(dir.resolve(a.kernel() + ".ptx")));
+        byte[] ptx = CudaRun.ptx(a).orElseThrow(() -> new ScheduleException(schedule, "nvcc", "cannot be compiled: nvcc is gone from PATH"));
+        return new Compiled(LaunchManifest.parse(a.manifest()), ptx);
       } catch (IOException e) {
         throw new ScheduleException(schedule, "nvcc", "rejected it: " + summary(e.getMessage()));
-      } finally {
-        if (dir != null) deleteQuietly(dir);
       }
     };
   }
@@ -156,9 +148,7 @@ public final class CudaTuneRunner implements Autotuner.Runner, AutoCloseable {
     } catch (CudaLauncher.CudaUnavailable e) {
       throw new ScheduleException(schedule, "launch", "failed: " + e.getMessage());
     }
-    double[] sorted = millis.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2] / 1e3;
+    return CudaLauncher.median(millis) / 1e3;
   }
 
   /** Frees the inputs on the device and its context. */
@@ -173,13 +163,5 @@ public final class CudaTuneRunner implements Autotuner.Runner, AutoCloseable {
     List<String> lines = s.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     if (lines.isEmpty()) return "no detail";
     return lines.get(0).endsWith(":") && lines.size() > 1 ? lines.get(0) + " " + lines.get(1) : lines.get(0);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // Best effort: a leftover temporary directory is harmless.
-    }
   }
 }
