@@ -5,8 +5,6 @@ import dev.tessera.ir.Extents;
 import dev.tessera.ir.Op;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Runs linear attention in chunks of C steps (as in RetNet, Mamba-2's SSD and GLA): within a chunk
@@ -16,11 +14,11 @@ import java.util.concurrent.RecursiveAction;
  * tuple with a non-positive decay runs step by step instead.
  */
 final class ChunkExecutor {
-  private final ForkJoinPool pool;
+  private final Workers workers;
   private final MatMul mm;
 
-  ChunkExecutor(ForkJoinPool pool, MatMul mm) {
-    this.pool = pool;
+  ChunkExecutor(Workers workers, MatMul mm) {
+    this.workers = workers;
     this.mm = mm;
   }
 
@@ -29,21 +27,8 @@ final class ChunkExecutor {
     int t = Extents.extent(c.tExtent(), ts.dims());
     int d = Extents.extent(c.dExtent(), ts.dims());
     int e = Extents.extent(c.eExtent(), ts.dims());
-    List<RecursiveAction> tasks = new ArrayList<>();
-    for (int[] b : FlashExecutor.tuples(ext)) {
-      tasks.add(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          new Sequence(c, ts, b, t, d, e).run();
-        }
-      });
-    }
-    pool.invoke(new RecursiveAction() {
-      @Override
-      protected void compute() {
-        invokeAll(tasks);
-      }
-    });
+    List<int[]> tuples = FlashExecutor.tuples(ext);
+    workers.forEach(tuples.size(), i -> new Sequence(c, ts, tuples.get(i), t, d, e).run());
   }
 
   /** One batch tuple's whole sequence. */

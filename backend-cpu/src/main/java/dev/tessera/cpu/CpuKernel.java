@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * A kernel compiled for the CPU: its generated class, the plan that drives it, and the worker pool.
@@ -21,7 +19,7 @@ public final class CpuKernel {
   private final List<Plan> plan;
   private final GeneratedKernel gen;
   private final int threads;
-  private final ForkJoinPool pool;
+  private final Workers workers;
   private final FlashExecutor flash;
   private final ChunkExecutor chunks;
   private final GemmExecutor gemms;
@@ -34,12 +32,12 @@ public final class CpuKernel {
     this.plan = List.copyOf(plan);
     this.gen = gen;
     this.threads = threads;
-    // Never the common pool: a thread that waits on it helps run its tasks, so a kernel scheduled
-    // for one thread on a two-core machine (common parallelism 1) ran on two.
-    this.pool = new ForkJoinPool(threads);
-    this.flash = new FlashExecutor(gen, pool, threads);
-    this.chunks = new ChunkExecutor(pool, flash.mm());
-    this.gemms = new GemmExecutor(pool, threads, flash.mm());
+    // Its own team: the calling thread and threads − 1 workers (never the common pool, whose
+    // waiting threads help run its tasks, so a one-thread kernel ran on two).
+    this.workers = new Workers(threads);
+    this.flash = new FlashExecutor(gen, workers);
+    this.chunks = new ChunkExecutor(workers, flash.mm());
+    this.gemms = new GemmExecutor(workers, flash.mm());
   }
 
   /** One line per plan step: what runs fused, chunked, or as generated loop nests. */
@@ -159,7 +157,7 @@ public final class CpuKernel {
     s.t[b] = tmp;
   }
 
-  /** Runs a generated op, splitting its parallel axis into chunks over the pool when it is worth it. */
+  /** Runs a generated op, splitting its parallel axis into chunks over the team when it is worth it. */
   private void parallel(Plan.Run r, State s, int step) {
     int extent = r.parallel() == null ? 1 : Extents.extent(r.parallel(), s.dims);
     int chunks = Math.min(extent, threads * 4);
@@ -167,22 +165,10 @@ public final class CpuKernel {
       gen.op(r.id(), s.t, s.st, s.dv, 0, extent, step);
       return;
     }
-    List<RecursiveAction> tasks = new ArrayList<>();
-    for (int c = 0; c < chunks; c++) {
+    workers.forEach(chunks, c -> {
       int lo = (int) ((long) extent * c / chunks);
       int hi = (int) ((long) extent * (c + 1) / chunks);
-      tasks.add(new RecursiveAction() {
-        @Override
-        protected void compute() {
-          gen.op(r.id(), s.t, s.st, s.dv, lo, hi, step);
-        }
-      });
-    }
-    pool.invoke(new RecursiveAction() {
-      @Override
-      protected void compute() {
-        invokeAll(tasks);
-      }
+      gen.op(r.id(), s.t, s.st, s.dv, lo, hi, step);
     });
   }
 

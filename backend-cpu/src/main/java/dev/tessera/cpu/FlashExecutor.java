@@ -9,8 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a fused attention template FlashAttention-style: for each (batch, block of query rows) a
@@ -23,17 +22,15 @@ import java.util.concurrent.RecursiveAction;
  */
 final class FlashExecutor {
   private final GeneratedKernel gen;
-  private final ForkJoinPool pool;
-  private final int threads;
+  private final Workers workers;
   /** {@code -Dtessera.cpu.vector=false} forces the scalar micro-kernels even where the Vector API is present. */
   private final PackedKv.Pool packs;
   private final MatMul mm = Boolean.parseBoolean(System.getProperty("tessera.cpu.vector", "true")) ? MatMul.best() : MatMul.scalar();
 
-  FlashExecutor(GeneratedKernel gen, ForkJoinPool pool, int threads) {
+  FlashExecutor(GeneratedKernel gen, Workers workers) {
     this.gen = gen;
-    this.pool = pool;
-    this.threads = threads;
-    this.packs = new PackedKv.Pool(4 * threads + 4);
+    this.workers = workers;
+    this.packs = new PackedKv.Pool(4 * workers.threads() + 4);
   }
 
   /** One run's view of the tensors. */
@@ -46,58 +43,136 @@ final class FlashExecutor {
     List<int[]> batches = tuples(bExt);
     int rowBlocks = (mExt + f.blockM() - 1) / f.blockM();
     int keyBlocks = (nExt + f.blockN() - 1) / f.blockN();
-    int items = batches.size() * rowBlocks;
+    int count = batches.size() * rowBlocks;
     int splits = 1;
     boolean canSplit = f.passes() == 1 && (f.normalizer() < 0 || f.combinable());
-    if (canSplit && items < 2 * threads && keyBlocks > 1) {
-      splits = Math.min(keyBlocks, f.splitKv() > 0 ? f.splitKv() : Math.max(2, 2 * threads / Math.max(1, items)));
+    if (canSplit && count < 2 * workers.threads() && keyBlocks > 1) {
+      splits = Math.min(keyBlocks, f.splitKv() > 0 ? f.splitKv() : Math.max(2, 2 * workers.threads() / Math.max(1, count)));
     }
     Shape shape = new Shape(mExt, nExt, Extents.extent(f.dExtent(), ts.dims()), Extents.extent(f.eExtent(), ts.dims()));
     // With several row blocks per batch entry, K and V are packed once for all of them (and for
     // every entry that reads the same K and V, as the query heads of a GQA group do).
     boolean share = rowBlocks > 1 && mm.packs(Math.min(f.blockM(), mExt));
-    Map<List<Integer>, List<int[]>> groups = new LinkedHashMap<>();
+    Map<List<Integer>, List<int[]>> byKv = new LinkedHashMap<>();
     for (int[] b : batches) {
-      List<Integer> key = share ? List.of(addressing(f.batch(), f.k(), ts, b)[0], addressing(f.batch(), f.v(), ts, b)[0]) : List.of(groups.size());
-      groups.computeIfAbsent(key, x -> new ArrayList<>()).add(b);
+      List<Integer> key = share ? List.of(addressing(f.batch(), f.k(), ts, b)[0], addressing(f.batch(), f.v(), ts, b)[0]) : List.of(byKv.size());
+      byKv.computeIfAbsent(key, x -> new ArrayList<>()).add(b);
     }
+    List<Item> items = items(f, ts, shape, byKv.values(), rowBlocks, splits, share);
     int s = splits;
-    List<RecursiveAction> tasks = new ArrayList<>();
-    for (List<int[]> entries : groups.values()) {
-      tasks.add(action(() -> group(f, ts, shape, entries, rowBlocks, keyBlocks, s, share)));
+    if (s == 1) {
+      workers.forEach(items.size(), i -> {
+        Item it = items.get(i);
+        Partial p = new Partial(f, shape, it.rows());
+        p.run(this, ts, it.batch(), it.m0(), 0, keyBlocks, it.group().kv());
+        it.group().done();
+        p.store(this, ts, it.batch(), it.m0());
+      });
+      return;
     }
-    pool.invoke(action(() -> RecursiveAction.invokeAll(tasks)));
+    Partial[] parts = new Partial[items.size() * s];
+    workers.forEach(parts.length, i -> {
+      Item it = items.get(i / s);
+      int part = i % s;
+      int nb0 = (int) ((long) keyBlocks * part / s);
+      int nb1 = (int) ((long) keyBlocks * (part + 1) / s);
+      Partial p = new Partial(f, shape, it.rows());
+      p.run(this, ts, it.batch(), it.m0(), nb0, nb1, it.group().kv());
+      it.group().done();
+      parts[i] = p;
+    });
+    workers.forEach(items.size(), i -> {
+      Item it = items.get(i);
+      Partial acc = parts[i * s];
+      for (int part = 1; part < s; part++) acc.merge(this, parts[i * s + part]);
+      acc.store(this, ts, it.batch(), it.m0());
+    });
   }
 
-  /** The row blocks of batch entries that read the same K and V, after packing those once when {@code share}. */
-  private void group(FlashSpec f, Tensors ts, Shape sh, List<int[]> entries, int rowBlocks, int keyBlocks, int splits, boolean share) {
-    int[] first = entries.get(0);
-    // Unmasked online softmax with whole 8-row tiles: every block runs in ColumnSoftmax, which reads its own K panels.
-    boolean rowPanels = !(f.columns() && f.unmasked() && FlashSpec.columnRows(f.blockM()) && FlashSpec.columnRows(sh.m() % f.blockM()));
-    PackedKv kv = share ? PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first), rowPanels, packs) : null;
-    List<RecursiveAction> tasks = new ArrayList<>();
-    for (int[] b : entries) {
-      for (int rb = 0; rb < rowBlocks; rb++) {
-        int m0 = rb * f.blockM();
-        int rows = Math.min(f.blockM(), sh.m() - m0);
-        tasks.add(action(() -> block(f, ts, sh, b, m0, rows, keyBlocks, splits, kv)));
+  /**
+   * The run's work, one item per (batch entry, row block), in waves of {@code threads}
+   * groups whose items alternate: each thread starts on a different group, packs its K and V, and
+   * mostly stays with it, and at most about 2·threads groups hold packed K and V at a time.
+   */
+  private List<Item> items(FlashSpec f, Tensors ts, Shape sh, java.util.Collection<List<int[]>> byKv, int rowBlocks, int splits, boolean share) {
+    List<List<Item>> perGroup = new ArrayList<>();
+    for (List<int[]> entries : byKv) {
+      Group g = new Group(f, ts, sh, entries.get(0), share, entries.size() * rowBlocks * splits);
+      List<Item> mine = new ArrayList<>();
+      for (int[] b : entries) {
+        for (int rb = 0; rb < rowBlocks; rb++) {
+          int m0 = rb * f.blockM();
+          mine.add(new Item(g, b, m0, Math.min(f.blockM(), sh.m() - m0)));
+        }
+      }
+      perGroup.add(mine);
+    }
+    List<Item> out = new ArrayList<>();
+    int wave = Math.max(1, workers.threads());
+    for (int g0 = 0; g0 < perGroup.size(); g0 += wave) {
+      List<List<Item>> w = perGroup.subList(g0, Math.min(perGroup.size(), g0 + wave));
+      int longest = w.stream().mapToInt(List::size).max().orElse(0);
+      for (int i = 0; i < longest; i++) {
+        for (List<Item> mine : w) if (i < mine.size()) out.add(mine.get(i));
       }
     }
-    RecursiveAction.invokeAll(tasks);
-    if (kv != null) kv.release(packs);
+    return out;
+  }
+
+  /** One block of query rows of one batch entry. */
+  private record Item(Group group, int[] batch, int m0, int rows) {}
+
+  /**
+   * Batch entries that read the same K and V. The first item to need them packs them (the others
+   * wait, briefly: packing a block of keys takes microseconds); the last to finish returns the
+   * buffers to the pool.
+   */
+  private final class Group {
+    private final FlashSpec f;
+    private final Tensors ts;
+    private final Shape sh;
+    private final int[] first;
+    private final boolean share;
+    private final AtomicInteger state = new AtomicInteger();
+    private final AtomicInteger remaining;
+    private volatile PackedKv kv;
+
+    Group(FlashSpec f, Tensors ts, Shape sh, int[] first, boolean share, int uses) {
+      this.f = f;
+      this.ts = ts;
+      this.sh = sh;
+      this.first = first;
+      this.share = share;
+      this.remaining = new AtomicInteger(uses);
+    }
+
+    /** K and V packed, or null when this run reads them in place. */
+    PackedKv kv() {
+      if (!share) return null;
+      while (true) {
+        int st = state.get();
+        if (st == 2) return kv;
+        if (st == 0 && state.compareAndSet(0, 1)) {
+          try {
+            // Unmasked online softmax with whole 8-row tiles: every block runs in ColumnSoftmax, which reads its own K panels.
+            boolean rowPanels = !(f.columns() && f.unmasked() && FlashSpec.columnRows(f.blockM()) && FlashSpec.columnRows(sh.m() % f.blockM()));
+            kv = PackedKv.pack(mm, f, ts, sh, addressing(f.batch(), f.k(), ts, first), addressing(f.batch(), f.v(), ts, first), rowPanels, packs);
+          } finally {
+            state.set(2);
+          }
+          return kv;
+        }
+        Thread.onSpinWait();
+      }
+    }
+
+    void done() {
+      if (remaining.decrementAndGet() == 0 && kv != null) kv.release(packs);
+    }
   }
 
   /** Sizes of one run. */
   record Shape(int m, int n, int d, int e) {}
-
-  private static RecursiveAction action(Runnable r) {
-    return new RecursiveAction() {
-      @Override
-      protected void compute() {
-        r.run();
-      }
-    };
-  }
 
   static List<int[]> tuples(int[] ext) {
     List<int[]> out = new ArrayList<>();
@@ -115,28 +190,7 @@ final class FlashExecutor {
     }
   }
 
-  /** One (batch, row block): its key range split into {@code splits} partial runs merged by combine. */
-  private void block(FlashSpec f, Tensors ts, Shape sh, int[] batch, int m0, int rows, int keyBlocks, int splits, PackedKv kv) {
-    if (splits == 1) {
-      Partial p = new Partial(f, sh, rows);
-      p.run(this, ts, batch, m0, 0, keyBlocks, kv);
-      p.store(this, ts, batch, m0);
-      return;
-    }
-    List<Partial> parts = new ArrayList<>();
-    List<RecursiveAction> tasks = new ArrayList<>();
-    for (int s = 0; s < splits; s++) {
-      int nb0 = (int) ((long) keyBlocks * s / splits);
-      int nb1 = (int) ((long) keyBlocks * (s + 1) / splits);
-      Partial p = new Partial(f, sh, rows);
-      parts.add(p);
-      tasks.add(action(() -> p.run(this, ts, batch, m0, nb0, nb1, kv)));
-    }
-    RecursiveAction.invokeAll(tasks);
-    Partial acc = parts.get(0);
-    for (int s = 1; s < splits; s++) acc.merge(this, parts.get(s));
-    acc.store(this, ts, batch, m0);
-  }
+
 
   GeneratedKernel gen() {
     return gen;

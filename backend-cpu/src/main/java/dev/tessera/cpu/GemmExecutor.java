@@ -2,8 +2,6 @@ package dev.tessera.cpu;
 
 import dev.tessera.cpu.kernels.MatMul;
 import dev.tessera.ir.Extents;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Runs a {@link GemmSpec}: the output is cut into blockM × blockN tiles (per batch entry), and
@@ -12,13 +10,11 @@ import java.util.concurrent.RecursiveAction;
  * packed once per such run): blockM sets the grain of the work split, blockN the panel width.
  */
 final class GemmExecutor {
-  private final ForkJoinPool pool;
-  private final int threads;
+  private final Workers workers;
   private final MatMul mm;
 
-  GemmExecutor(ForkJoinPool pool, int threads, MatMul mm) {
-    this.pool = pool;
-    this.threads = threads;
+  GemmExecutor(Workers workers, MatMul mm) {
+    this.workers = workers;
     this.mm = mm;
   }
 
@@ -76,28 +72,13 @@ final class GemmExecutor {
         t += run;
       }
     };
+    int threads = workers.threads();
     int parts = (int) Math.min(tiles, threads == 1 ? 1 : threads * 4L);
     if (parts <= 1) {
       whole.run(0, tiles);
       return;
     }
-    RecursiveAction[] tasks = new RecursiveAction[parts];
-    for (int p = 0; p < parts; p++) {
-      long lo = tiles * p / parts;
-      long hi = tiles * (p + 1) / parts;
-      tasks[p] = new RecursiveAction() {
-        @Override
-        protected void compute() {
-          whole.run(lo, hi);
-        }
-      };
-    }
-    pool.invoke(new RecursiveAction() {
-      @Override
-      protected void compute() {
-        invokeAll(tasks);
-      }
-    });
+    workers.forEach(parts, p -> whole.run(tiles * p / parts, tiles * (p + 1) / parts));
   }
 
   private interface Range {
