@@ -63,7 +63,7 @@ final class FlashExecutor {
     if (s == 1) {
       workers.forEach(items.size(), i -> {
         Item it = items.get(i);
-        Partial p = new Partial(f, shape, it.rows());
+        Partial p = Partial.reused(f, shape, it.rows());
         p.run(this, ts, it.batch(), it.m0(), 0, keyBlocks, it.group().kv());
         it.group().done();
         p.store(this, ts, it.batch(), it.m0());

@@ -43,22 +43,26 @@ public final class ColumnSoftmax {
     return MatMul.best().packedSize(rows, d);
   }
 
-  /** Packs Q[rows × d] (row stride ld) as the score product's vector operand. */
-  public static void packQueries(float[] q, int off, int ld, int rows, int d, float[] dst) {
+  /** Packs alpha · Q[rows × d] (row stride ld) as the score product's vector operand. */
+  public static void packQueries(float[] q, int off, int ld, int rows, int d, float alpha, float[] dst) {
     MatMul.best().packBt(q, off, ld, rows, d, dst, 0);
+    if (alpha != 1f) VectorColumnSoftmax.scale(dst, queriesSize(rows, d), alpha);
   }
 
-  /** Floats of the transposed score block for {@code keys} keys and {@code rows} query rows. */
+  /**
+   * Floats of the transposed score block for {@code keys} keys and {@code rows} query rows: an even
+   * number of groups, as the micro-kernel writes two at a time (an odd last one's partner is scratch).
+   */
   public static int scoresSize(int keys, int rows) {
-    return (rows + GROUP - 1) / GROUP * GROUP * roundUp8(keys);
+    return (rows + 2 * GROUP - 1) / (2 * GROUP) * 2 * GROUP * roundUp8(keys);
   }
 
-  /** st = alpha · (packed K)·(packed Q)ᵀ in the layout above. */
-  public static void scores(float[] kp, int kpOff, int keys, float[] qp, int rows, int d, float alpha, float[] st) {
+  /** st = (packed K)·(packed Q)ᵀ in the layout above; Q was packed with the scale. */
+  public static void scores(float[] kp, int kpOff, int keys, float[] qp, int rows, int d, float[] st) {
     Bounds.range("packed K", kp, kpOff, keysSize(keys, d));
     Bounds.range("packed Q", qp, 0, queriesSize(rows, d));
     Bounds.range("scores", st, 0, scoresSize(keys, rows));
-    VectorColumnSoftmax.scores(kp, kpOff, keys, qp, rows, d, alpha, st);
+    VectorColumnSoftmax.scores(kp, kpOff, keys, qp, rows, d, st);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.tessera.cpu.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The Vector API side of {@link ColumnSoftmax}; only loaded when the incubator module is present. */
@@ -26,23 +27,24 @@ final class VectorColumnSoftmax {
     }
   }
 
-  /** Each 8-key × 32-row tile (two groups) from VectorMatMul's 8×2 micro-kernel, scaled into place. */
-  static void scores(float[] kp, int kpOff, int keys, float[] qp, int rows, int d, float alpha, float[] st) {
+  /** Each 8-key × 32-row tile (two groups) from VectorMatMul's 8×2 micro-kernel, stored in place. */
+  static void scores(float[] kp, int kpOff, int keys, float[] qp, int rows, int d, float[] st) {
     int keys8 = ColumnSoftmax.roundUp8(keys);
-    int groups = (rows + G - 1) / G;
-    float[] t = VectorMatMul.SCRATCH.get().tile;
-    FloatVector al = FloatVector.broadcast(S, alpha);
     for (int j = 0; j < rows; j += NR) {
+      int g0 = (j / G) * G * keys8;
+      int g1 = g0 + G * keys8;
       for (int q = 0; q < keys8; q += 8) {
-        VectorMatMul.tile8x2(kp, kpOff + q * d, 8, qp, j * d, d, t);
-        for (int h = 0; h < 2; h++) {
-          int g = j / G + h;
-          if (g >= groups) break;
-          int base = g * G * keys8 + q * G;
-          for (int i = 0; i < 8; i++) FloatVector.fromArray(S, t, i * NR + h * G).mul(al).intoArray(st, base + i * G);
-        }
+        VectorMatMul.tile8x2(kp, kpOff + q * d, 8, qp, j * d, d, st, g0 + q * G, g1 + q * G, G);
       }
     }
+  }
+
+  /** dst[0, n) *= alpha. */
+  static void scale(float[] dst, int n, float alpha) {
+    FloatVector al = FloatVector.broadcast(S, alpha);
+    int i = 0;
+    for (; i + G <= n; i += G) FloatVector.fromArray(S, dst, i).mul(al).intoArray(dst, i);
+    for (; i < n; i++) dst[i] *= alpha;
   }
 
   static void softmax(float[] st, int keys, int rows, float[] state, int sld, float[] rescale) {
@@ -54,20 +56,30 @@ final class VectorColumnSoftmax {
       FloatVector l = FloatVector.fromArray(S, state, sld + r0, valid);
       FloatVector x0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), x1 = x0, x2 = x0, x3 = x0;
       int c = 0;
+      // Compare and blend rather than max(): Java's max orders -0 below +0 and propagates NaN,
+      // which costs C2 about six instructions a vector. A NaN score is skipped here and reaches
+      // the output through its exponential instead.
       for (; c + 4 <= keys; c += 4) {
         int at = base + c * G;
-        x0 = x0.max(FloatVector.fromArray(S, st, at));
-        x1 = x1.max(FloatVector.fromArray(S, st, at + G));
-        x2 = x2.max(FloatVector.fromArray(S, st, at + 2 * G));
-        x3 = x3.max(FloatVector.fromArray(S, st, at + 3 * G));
+        FloatVector v0 = FloatVector.fromArray(S, st, at);
+        FloatVector v1 = FloatVector.fromArray(S, st, at + G);
+        FloatVector v2 = FloatVector.fromArray(S, st, at + 2 * G);
+        FloatVector v3 = FloatVector.fromArray(S, st, at + 3 * G);
+        x0 = x0.blend(v0, v0.compare(VectorOperators.GT, x0));
+        x1 = x1.blend(v1, v1.compare(VectorOperators.GT, x1));
+        x2 = x2.blend(v2, v2.compare(VectorOperators.GT, x2));
+        x3 = x3.blend(v3, v3.compare(VectorOperators.GT, x3));
       }
-      for (; c < keys; c++) x0 = x0.max(FloatVector.fromArray(S, st, base + c * G));
+      for (; c < keys; c++) {
+        FloatVector v = FloatVector.fromArray(S, st, base + c * G);
+        x0 = x0.blend(v, v.compare(VectorOperators.GT, x0));
+      }
       FloatVector mx = m.max(x0.max(x1).max(x2.max(x3)));
-      FloatVector resc = VectorElementwise.exp(m.sub(mx));
+      FloatVector resc = VectorElementwise.expUpTo88(m.sub(mx));
       FloatVector sum = FloatVector.zero(S);
       for (c = 0; c < keys; c++) {
         int at = base + c * G;
-        FloatVector p = VectorElementwise.exp(FloatVector.fromArray(S, st, at).sub(mx));
+        FloatVector p = VectorElementwise.expUpTo88(FloatVector.fromArray(S, st, at).sub(mx));
         p.intoArray(st, at);
         sum = sum.add(p);
       }
@@ -84,7 +96,7 @@ final class VectorColumnSoftmax {
       int w = Math.min(NR, e - j);
       int bj = vpOff + (j / NR) * keys * NR;
       for (int r = 0; r < rows; r += 8) {
-        VectorMatMul.tile8x2(st, (r / G) * G * keys8 + r % G, G, vp, bj, keys, t);
+        VectorMatMul.tile8x2(st, (r / G) * G * keys8 + r % G, G, vp, bj, keys, t, 0, G, NR);
         VectorMatMul.store(t, 8, acc, r * e + j, e, 1f, w, true);
       }
     }

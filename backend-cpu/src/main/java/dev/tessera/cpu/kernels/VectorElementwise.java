@@ -80,6 +80,14 @@ final class VectorElementwise {
   // The constants are broadcast in place rather than through a helper: exp is inlined into large
   // loops, and a helper call C2 declines to inline there boxes its vector (measured 3x slower).
   static FloatVector exp(FloatVector x) {
+    return expUpTo88(x).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+  }
+
+  /**
+   * exp without the overflow check, for arguments known to be at most 88.72 (or NaN): the online
+   * softmax's score − running maximum, which is never positive.
+   */
+  static FloatVector expUpTo88(FloatVector x) {
     FloatVector y = x.fma(LOG2E, ROUNDER);
     FloatVector n = y.sub(ROUNDER);
     FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
@@ -92,8 +100,7 @@ final class VectorElementwise {
     p = p.fma(r, FloatVector.broadcast(S, 2f));
     FloatVector scale = y.reinterpretAsInts().add(126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     FloatVector e = p.mul(scale);
-    e = e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
-    return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+    return e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
   }
 
   static float expShifted(float[] src, int sOff, float shift, float[] dst, int dOff, int len) {

@@ -227,12 +227,14 @@ final class VectorMatMul implements MatMul {
   }
 
   /**
-   * The hot loop: t = A[8 rows] · B panel, where A's eight values of step p are contiguous at
-   * a[a0 + p·as] (a packed panel from packA, as = 8, or the column-softmax layout, as = 16). B
+   * The hot loop: A[8 rows] · B panel, where A's eight values of step p are contiguous at
+   * a[a0 + p·as] (a packed panel from packA, as = 8, or the column-softmax layout, as = 16). Row
+   * i's two vectors go to t[t0 + i·ts] and t[t1 + i·ts]: a staging tile (0, V, NR) or the column
+   * softmax's scores in place. B
    * advances by the constant NR, which lets C2 hoist every bounds check out of the loop (with a
    * run-time ldb it re-checks each load; measured ~10% slower at 64³).
    */
-  static void tile8x2(float[] a, int a0, int as, float[] b, int bj, int k, float[] t) {
+  static void tile8x2(float[] a, int a0, int as, float[] b, int bj, int k, float[] t, int t0, int t1, int ts) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < k; p++) {
@@ -257,22 +259,22 @@ final class VectorMatMul implements MatMul {
       x = FloatVector.broadcast(S, a[ap + 7]);
       c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
     }
-    c00.intoArray(t, 0 * V);
-    c01.intoArray(t, 1 * V);
-    c10.intoArray(t, 2 * V);
-    c11.intoArray(t, 3 * V);
-    c20.intoArray(t, 4 * V);
-    c21.intoArray(t, 5 * V);
-    c30.intoArray(t, 6 * V);
-    c31.intoArray(t, 7 * V);
-    c40.intoArray(t, 8 * V);
-    c41.intoArray(t, 9 * V);
-    c50.intoArray(t, 10 * V);
-    c51.intoArray(t, 11 * V);
-    c60.intoArray(t, 12 * V);
-    c61.intoArray(t, 13 * V);
-    c70.intoArray(t, 14 * V);
-    c71.intoArray(t, 15 * V);
+    c00.intoArray(t, t0);
+    c01.intoArray(t, t1);
+    c10.intoArray(t, t0 + ts);
+    c11.intoArray(t, t1 + ts);
+    c20.intoArray(t, t0 + 2 * ts);
+    c21.intoArray(t, t1 + 2 * ts);
+    c30.intoArray(t, t0 + 3 * ts);
+    c31.intoArray(t, t1 + 3 * ts);
+    c40.intoArray(t, t0 + 4 * ts);
+    c41.intoArray(t, t1 + 4 * ts);
+    c50.intoArray(t, t0 + 5 * ts);
+    c51.intoArray(t, t1 + 5 * ts);
+    c60.intoArray(t, t0 + 6 * ts);
+    c61.intoArray(t, t1 + 6 * ts);
+    c70.intoArray(t, t0 + 7 * ts);
+    c71.intoArray(t, t1 + 7 * ts);
   }
 
   /** The 8×2 tile on A's rows in place (lda apart), for products too narrow to repay packing A. */

@@ -45,7 +45,7 @@ class ColumnSoftmaxTest {
     float[] v = random(r, 2 * keys * e);
     float alpha = 0.7f;
     float[] qp = new float[ColumnSoftmax.queriesSize(rows, d)];
-    ColumnSoftmax.packQueries(q, 1, ldq, rows, d, qp);
+    ColumnSoftmax.packQueries(q, 1, ldq, rows, d, alpha, qp);
     float[] state = new float[2 * rows + 3];
     java.util.Arrays.fill(state, 0, rows, Float.NEGATIVE_INFINITY);
     float[] rescale = new float[rows];
@@ -62,7 +62,7 @@ class ColumnSoftmaxTest {
       float[] vp = new float[mm.packedSize(e, keys)];
       mm.packB(v, block * keys * e, e, keys, e, vp, 0);
       float[] st = new float[ColumnSoftmax.scoresSize(keys, rows)];
-      ColumnSoftmax.scores(kp, 5, keys, qp, rows, d, alpha, st);
+      ColumnSoftmax.scores(kp, 5, keys, qp, rows, d, st);
       ColumnSoftmax.softmax(st, keys, rows, state, rows, rescale);
       mm.scaleRows(acc, 0, e, rows, e, rescale, 0);
       ColumnSoftmax.aggregate(st, keys, rows, vp, 0, e, acc);
