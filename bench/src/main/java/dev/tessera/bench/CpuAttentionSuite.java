@@ -16,14 +16,21 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * {@code tessera bench cpu-attention}: each case's zoo kernel compiled by the CPU backend with its default schedule,
  * timed beside ONNX Runtime's {@code Attention} op (softmax cases) and the plain-Java baseline, on the same seeded
- * inputs; every output is checked against Tessera's. ORT runs last in each case and its session is closed before the
- * next case, so its spinning threads never compete with the others.
+ * inputs; every output is checked against Tessera's. Tessera and ORT are timed in alternating rounds (see
+ * {@link Timing#interleaved}): on a shared host the load from elsewhere changes over seconds, and timing one after the
+ * other moved their ratio at N = 512 between 0.57 and 0.75 from run to run. ORT's session is closed before the next
+ * case, and each turn starts after a pause long enough for the previous one's spinning threads to park.
  */
 final class CpuAttentionSuite {
   static final String NAME = "cpu-attention";
   static final String TESSERA = "tessera";
   static final String ONNXRUNTIME = "onnxruntime";
   static final String UNFUSED = "unfused";
+
+  /** Alternating rounds of Tessera and ORT per case. */
+  static final int ROUNDS = 5;
+  /** Sleep before each turn: ORT's pool spins after its runs, and so, for 2 ms, does Tessera's. */
+  static final long GAP_MILLIS = 50;
 
   private final int threads;
   private final Timing.Policy policy;
@@ -101,7 +108,10 @@ final class CpuAttentionSuite {
     return rows.stream().map(r -> new BenchRecord(NAME, r.caseName(), r.impl(), r.ms(), r.gflops())).toList();
   }
 
-  /** Tessera, then the unfused baseline (in {@code pool}, so it uses the same number of threads), then ORT. */
+  /**
+   * The unfused baseline (in {@code pool}, so it uses the same number of threads), then Tessera and ORT in alternating
+   * rounds (Tessera alone where ORT has no such operator).
+   */
   List<Table.Row> run(BenchCase c, ForkJoinPool pool) {
     Zoo.Compiled z = Zoo.attention(c.file());
     Inputs.Prepared prepared;
@@ -118,16 +128,22 @@ final class CpuAttentionSuite {
     String out = z.kernel().outputs().get(0).name();
     double flops = c.workload().flops();
     List<Table.Row> rows = new ArrayList<>();
-    Timing.Measurement tessera = Timing.measure(() -> kernel.run(in, dims).get(out), policy);
-    rows.add(row(c, TESSERA, tessera, flops, Double.NaN));
+    java.util.function.Supplier<float[]> tesseraRun = () -> kernel.run(in, dims).get(out);
     Timing.Measurement unfused = pool.submit(() -> Timing.measure(() -> c.workload().unfused(in), policy)).join();
-    rows.add(row(c, UNFUSED, unfused, flops, relativeError(unfused.output(), tessera.output())));
+    Timing.Measurement tessera;
+    Timing.Measurement ortTime = null;
     if (c.onnx() && c.workload() instanceof Problem p) {
       try (OrtAttention ort = OrtAttention.create(p, in, threads)) {
-        Timing.Measurement m = Timing.measure(ort::run, policy);
-        rows.add(row(c, ONNXRUNTIME, m, flops, relativeError(m.output(), tessera.output())));
+        List<Timing.Measurement> both = Timing.interleaved(List.of(tesseraRun, ort::run), policy, ROUNDS, GAP_MILLIS);
+        tessera = both.get(0);
+        ortTime = both.get(1);
       }
+    } else {
+      tessera = Timing.measure(tesseraRun, policy);
     }
+    rows.add(row(c, TESSERA, tessera, flops, Double.NaN));
+    rows.add(row(c, UNFUSED, unfused, flops, relativeError(unfused.output(), tessera.output())));
+    if (ortTime != null) rows.add(row(c, ONNXRUNTIME, ortTime, flops, relativeError(ortTime.output(), tessera.output())));
     return rows;
   }
 
@@ -169,8 +185,9 @@ final class CpuAttentionSuite {
     out.printf(Locale.ROOT, "  exactly (bottom-right aligned); recurrences 4*B*H*T*D*E (state update + readout). B = 1, H = %d;%n", sizes.heads());
     out.printf(Locale.ROOT, "  gqa: %d query heads on %d KV heads; sliding window 128; softcap 30; decode = mha.attn with M = 1.%n",
         sizes.heads(), sizes.heads() / 4);
-    out.printf(Locale.ROOT, "ms: median of >= %d timed runs (and >= %.1f s) after %.1f s of warm-up runs. %% peak: of the %d-thread FMA peak.%n",
-        policy.minRuns(), policy.minTimedNanos() / 1e9, policy.warmupNanos() / 1e9, peak.threads());
+    out.printf(Locale.ROOT, "ms: median of >= %d timed runs (and >= %.1f s) after %.1f s of warm-up runs; Tessera and ORT alternate in %d%n",
+        policy.minRuns(), policy.minTimedNanos() / 1e9, policy.warmupNanos() / 1e9, ROUNDS);
+    out.printf(Locale.ROOT, "  rounds, so load from elsewhere falls on both. %% peak: of the %d-thread FMA peak.%n", peak.threads());
     out.printf(Locale.ROOT, "xORT, xunfused: their time / this row's time (> 1: this row is faster). max err: max|x - tessera| /%n");
     out.printf(Locale.ROOT, "  max(1, max|tessera|), ! above %.0e. Inputs: the zoo's generated inputs, seed 0. The first case is%n", Table.FLAG);
     out.println("  run once unreported before the others, to warm up the JIT.");

@@ -48,6 +48,62 @@ final class Timing {
     return new Measurement(median(timed), Arrays.stream(timed).min().orElseThrow(), n, output);
   }
 
+  /**
+   * Several implementations timed in alternation, so that a change in the machine's load (on a shared host it comes
+   * and goes over seconds) falls on all of them rather than on whichever ran at the time: each warms up as in
+   * {@link #measure}, then {@code rounds} rounds time each in turn for its share of the policy's runs and time, with
+   * {@code gapMillis} of sleep before each turn, long enough for a spinning thread pool of the previous one to park.
+   * Each measurement is over all its rounds' runs.
+   */
+  static java.util.List<Measurement> interleaved(java.util.List<Supplier<float[]>> bodies, Policy p, int rounds, long gapMillis) {
+    if (rounds < 1) throw new IllegalArgumentException("rounds must be at least 1");
+    int k = bodies.size();
+    float[][] output = new float[k][];
+    for (int b = 0; b < k; b++) {
+      pause(gapMillis);
+      output[b] = bodies.get(b).get();
+      long warm = System.nanoTime();
+      do {
+        output[b] = bodies.get(b).get();
+      } while (System.nanoTime() - warm < p.warmupNanos());
+    }
+    int minRuns = (p.minRuns() + rounds - 1) / rounds;
+    int maxRuns = Math.max(minRuns, p.maxRuns() / rounds);
+    long minNanos = p.minTimedNanos() / rounds;
+    double[][] ms = new double[k][rounds * maxRuns];
+    int[] n = new int[k];
+    for (int r = 0; r < rounds; r++) {
+      for (int b = 0; b < k; b++) {
+        pause(gapMillis);
+        Supplier<float[]> body = bodies.get(b);
+        int here = 0;
+        long start = System.nanoTime();
+        while (here < maxRuns && (here < minRuns || System.nanoTime() - start < minNanos)) {
+          long t0 = System.nanoTime();
+          output[b] = body.get();
+          ms[b][n[b]++] = (System.nanoTime() - t0) / 1e6;
+          here++;
+        }
+      }
+    }
+    java.util.List<Measurement> out = new java.util.ArrayList<>();
+    for (int b = 0; b < k; b++) {
+      double[] timed = Arrays.copyOf(ms[b], n[b]);
+      out.add(new Measurement(median(timed), Arrays.stream(timed).min().orElseThrow(), n[b], output[b]));
+    }
+    return out;
+  }
+
+  private static void pause(long millis) {
+    if (millis <= 0) return;
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while timing", e);
+    }
+  }
+
   static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
