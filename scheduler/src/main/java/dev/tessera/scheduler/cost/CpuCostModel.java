@@ -22,14 +22,27 @@ import java.util.Map;
  *       threads used, one term per code path of the backend (the flash executor for parallel attention,
  *       which counts the blocks actually visited — a causal mask skips whole key blocks, so about
  *       (N + blockM + blockN)/(2N) of them run; the chunk executor for recurrences; the blocked matrix
- *       products for contractions), since their distance from the FMA peak differs;
+ *       products for contractions), since their distance from the FMA peak differs. An online
+ *       normalizer's scores are computed 32 query rows at a time (the column softmax's tile), so a
+ *       block of 16 rows does the scores' half of its FLOPs twice;
  *   <li>{@code packing}: operand loads of the micro-kernels, FLOPs × (16/blockM + 16/blockN) at the
  *       same rate: small blocks reuse each loaded row less (a contraction also repacks its B panel,
  *       k × blockN, once per tile);
  *   <li>{@code cache}: the same FLOPs scaled by one block's working set over the L2: large blocks
  *       spill their score tile and accumulators out of the near caches;
+ *   <li>{@code accumulator}: attention's output accumulator (blockM × E) is rescaled and added to
+ *       once per key block, 4E/blockN bytes per FLOP, and once it outgrows the L1 those passes go
+ *       to the L2: the FLOP time × (E/blockN) × (accumulator bytes / L1)². Measured on one thread,
+ *       mha_causal 256 × 32 took 2.2× the fastest schedule and 128 × 32 1.3×, where the other
+ *       terms saw about 1.1×;
  *   <li>{@code memory}: K and V re-read once per query block, Q and O once, at the memory bandwidth;
  *   <li>{@code elementwise}: exp, max, scale and mask per visited score, per normalizer pass;
+ *   <li>{@code decay}, {@code state}: the chunked recurrence's own costs, apart from attention's
+ *       because they are of another kind. Decay: a scalar double {@code exp} per intra-chunk score
+ *       and per key element (T·(C + D) per head, nominally {@value #DECAY_EXP_SECONDS} s each, what
+ *       one-thread runs at chunks 32 and 128 differ by). State: per chunk the D×E state is
+ *       packed for Q·S and rescaled by the chunk's decay, nominally a nanosecond per element each;
+ *       small chunks pay it more often;
  *   <li>{@code overhead}: a fixed cost per tile (per chunk for recurrences) — calls, bookkeeping;
  *   <li>{@code imbalance}: the per-thread time lost because work items (batch × ⌈M/blockM⌉ query
  *       blocks) do not divide evenly over the threads: (⌈items/threads⌉·threads/items − 1) × the above;
@@ -38,11 +51,15 @@ import java.util.Map;
  */
 public final class CpuCostModel implements CostModel {
   /** The terms, in breakdown order; a coefficient vector has one weight per term. */
-  public static final List<String> TERMS = List.of("compute", "chunked", "gemm", "packing", "cache", "memory", "elementwise",
-      "overhead", "imbalance", "fixed");
+  public static final List<String> TERMS = List.of("compute", "chunked", "gemm", "packing", "cache", "accumulator", "memory",
+      "elementwise", "decay", "state", "overhead", "imbalance", "fixed");
 
   /** Nominal cost of one score's elementwise work, in one-thread FLOP-equivalents (a scalar exp is ~20). */
   static final double ELEMENTWISE_FLOPS = 20;
+  /** Nominal seconds of one scalar double exp with its loop (the recurrence's decays). */
+  static final double DECAY_EXP_SECONDS = 10e-9;
+  /** Nominal seconds per element of a state pass (pack or rescale). */
+  static final double STATE_ELEMENT_SECONDS = 1e-9;
   /** Nominal seconds per tile (micro-kernel calls, row bookkeeping). */
   static final double TILE_SECONDS = 1e-6;
   /** Nominal seconds per run. */
@@ -86,25 +103,32 @@ public final class CpuCostModel implements CostModel {
     double used = Math.min(threads, p.cores());
     // Per-thread FMA rate: all threads together rarely reach cores × the one-thread rate.
     double rate = used == 1 ? p.fmaGflopsOneThread() * 1e9 : Math.min(p.fmaGflopsOneThread(), p.fmaGflopsAllThreads() / p.cores()) * 1e9;
-    Work w = work(k, s, threads);
+    Work w = work(k, s, threads, p);
     double compute = w.flops / (used * rate);
     double packing = compute * w.loadsPerFlop;
     double cache = compute * w.workingSetBytes / p.l2Bytes();
+    double accumulator = compute * w.accumulatorSpill;
     double memory = trafficBytes(k, s) / (p.memoryGbPerS() * 1e9);
     double elementwise = w.scores * ELEMENTWISE_FLOPS / (used * rate);
+    double decay = w.decayExps * DECAY_EXP_SECONDS / used;
+    double state = w.stateElements * STATE_ELEMENT_SECONDS / used;
     double overhead = w.tiles * TILE_SECONDS / used;
     double waves = Math.ceil((double) w.items / threads);
     double idle = waves * threads / w.items - 1;
-    double imbalance = idle * (compute + packing + cache + elementwise + overhead);
+    double imbalance = idle * (compute + packing + cache + accumulator + elementwise + decay + state + overhead);
     int path = k.kind().ordinal();
-    return new double[] {path == 0 ? compute : 0, path == 1 ? compute : 0, path == 2 ? compute : 0, packing, cache, memory,
-        elementwise, overhead, imbalance, RUN_SECONDS};
+    return new double[] {path == 0 ? compute : 0, path == 1 ? compute : 0, path == 2 ? compute : 0, packing, cache, accumulator,
+        memory, elementwise, decay, state, overhead, imbalance, RUN_SECONDS};
   }
 
-  /** FLOPs and elementwise scores computed, micro-kernel loads per FLOP, one block's bytes, tiles and parallel work items. */
-  private record Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items) {}
+  /**
+   * FLOPs and elementwise scores computed, micro-kernel loads per FLOP, one block's bytes, tiles, parallel work items,
+   * and the accumulator's spill factor (the {@code accumulator} term over the FLOP time).
+   */
+  private record Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items,
+      double accumulatorSpill, double decayExps, double stateElements) {}
 
-  private static Work work(KernelInfo k, Schedule s, int threads) throws ScheduleException {
+  private static Work work(KernelInfo k, Schedule s, int threads, CpuProfile p) throws ScheduleException {
     return switch (k.kind()) {
       case PARALLEL -> {
         int bm = s.intKnob(BLOCK_M, 128);
@@ -114,8 +138,12 @@ public final class CpuCostModel implements CostModel {
         double rowBlocks = Math.ceil((double) k.m() / bm);
         double tiles = k.batch() * rowBlocks * Math.ceil(k.n() * visited / bn);
         double bytes = 4.0 * (bm * k.d() + bn * k.d() + (double) bm * bn + bm * k.e());
-        yield new Work(2 * pairs * (k.d() + k.e()), 16.0 / bm + 16.0 / bn, bytes, pairs * Math.max(1, k.passes()), tiles,
-            (long) (k.batch() * rowBlocks));
+        double rows = Math.min(bm, k.m());
+        double padded = k.passes() == 1 ? Math.ceil(rows / 32) * 32 / rows : 1;
+        double flops = 2 * pairs * (k.d() * padded + k.e());
+        double acc = 4.0 * rows * k.e() / p.l1dBytes();
+        yield new Work(flops, 16.0 / bm + 16.0 / bn, bytes, pairs * Math.max(1, k.passes()), tiles,
+            (long) (k.batch() * rowBlocks), (double) k.e() / Math.min(bn, k.n()) * acc * acc, 0, 0);
       }
       case RECURRENT -> {
         int c = s.intKnob(CHUNK, 64);
@@ -123,7 +151,10 @@ public final class CpuCostModel implements CostModel {
         double intra = chunks * c * (c + 1) / 2.0 * (k.d() + k.e());
         double flops = 2 * k.batch() * (intra + 2.0 * k.m() * k.d() * k.e());
         double bytes = 4.0 * (c * (2 * k.d() + 2 * k.e()) + (double) c * c + k.d() * k.e());
-        yield new Work(flops, 16.0 / c, bytes, k.batch() * chunks * c * (c + 1) / 2.0, k.batch() * chunks, k.batch());
+        // Its elementwise work and per-chunk bookkeeping are the decay and state terms.
+        double exps = k.batch() * (double) k.m() * (Math.min(c, k.m()) + k.d());
+        double stateElements = 2.0 * k.batch() * chunks * k.d() * k.e();
+        yield new Work(flops, 16.0 / c, bytes, 0, 0, k.batch(), 0, exps, stateElements);
       }
       case CONTRACTION -> {
         int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
@@ -142,7 +173,7 @@ public final class CpuCostModel implements CostModel {
         double bytes = 4.0 * ((double) k.d() * bn + rows * bn);
         // Operand loads per FLOP of the register tile, plus the B repacking (k·bn per call, over 2·rows·bn·k FLOPs).
         double loads = 16.0 / rows + 16.0 / bn + 0.5 / rows;
-        yield new Work(flops, loads, bytes, 0, tiles, (long) parts);
+        yield new Work(flops, loads, bytes, 0, tiles, (long) parts, 0, 0, 0);
       }
     };
   }
