@@ -39,7 +39,7 @@ class CostModelPickTest {
   @Test
   void thePickIsNeverWorseByTheModelThanTheDefaultSchedule() throws Exception {
     Schedule fallback = CpuBackend.defaultSchedule();
-    for (double[] weights : List.of(new CpuCostModel().weights(), new double[] {0.1, 2, 0.02, 0.8, 3, 0, 0.5, 4, 1, 100})) {
+    for (double[] weights : List.of(new CpuCostModel().weights(), new double[] {0.1, 2, 0.02, 0.8, 3, 0.7, 0, 0.5, 2, 0.3, 4, 1, 100})) {
       CpuCostModel model = new CpuCostModel(weights);
       for (CostModelSuite.Case c : CostModelSuite.CASES) {
         KernelInfo k = info(c);

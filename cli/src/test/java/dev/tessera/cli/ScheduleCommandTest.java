@@ -71,8 +71,8 @@ class ScheduleCommandTest {
   void explainShowsTheTopTenWithTheirBreakdowns() {
     CliRun r = schedule("--explain").assertOk();
     String[] lines = r.out().split("\\R");
-    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +gemm +packing +cache +memory +elementwise +overhead +imbalance +fixed +io/bound");
-    for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){12}");
+    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +gemm +packing +cache +accumulator +memory +elementwise +decay +state +overhead +imbalance +fixed +io/bound");
+    for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){15}");
     assertThat(lines[3]).contains(lines[6].substring(6, lines[6].indexOf('}') + 1));
     assertThat(lines[16]).startsWith("terms in ms;");
   }
@@ -86,8 +86,11 @@ class ScheduleCommandTest {
         gemm = 1
         packing = 1
         cache = 1
+        accumulator = 1
         memory = 1
         elementwise = 1
+        decay = 1
+        state = 1
         overhead = 1
         imbalance = 1
         fixed = 1
