@@ -27,13 +27,22 @@ public final class Calibration {
 
   /** The weights that best explain {@code seconds} from {@code features} (one row per measurement). */
   public static double[] fit(double[][] features, double[] seconds, double[] prior) {
+    return fit(features, seconds, prior, 1);
+  }
+
+  /**
+   * As {@link #fit(double[][], double[], double[])}, but a term non-zero in fewer than {@code minRows}
+   * measurements keeps its prior weight, and counts at that weight while the others are fitted: a
+   * handful of schedules of one kernel cannot determine the terms only that kernel has.
+   */
+  public static double[] fit(double[][] features, double[] seconds, double[] prior, int minRows) {
     int terms = prior.length;
     double[] w = prior.clone();
     List<Integer> active = new ArrayList<>();
     for (int j = 0; j < terms; j++) {
-      boolean seen = false;
-      for (double[] row : features) seen |= row[j] != 0;
-      if (seen) active.add(j);
+      int seen = 0;
+      for (double[] row : features) if (row[j] != 0) seen++;
+      if (seen > 0 && seen >= minRows) active.add(j);
     }
     while (!active.isEmpty()) {
       double[] fitted = solve(features, seconds, active, w);
@@ -54,7 +63,9 @@ public final class Calibration {
     ArrayRealVector b = new ArrayRealVector(features.length);
     for (int r = 0; r < features.length; r++) {
       double scale = 1 / seconds[r];
+      // Terms not being fitted count at their current weight (0 once dropped, the prior when held).
       double predicted = 0;
+      for (int j = 0; j < prior.length; j++) if (!columns.contains(j)) predicted += features[r][j] * prior[j] * scale;
       for (int c = 0; c < columns.size(); c++) {
         a.setEntry(r, c, features[r][columns.get(c)] * scale);
         predicted += a.getEntry(r, c) * prior[columns.get(c)];

@@ -56,6 +56,17 @@ class CalibrationTest {
   }
 
   @Test
+  void termsSeenInTooFewMeasurementsKeepTheirPriorAndStillCount() {
+    double[][] x = features(20, 2, 5);
+    for (int i = 2; i < x.length; i++) x[i][1] = 0;
+    // Term 1 appears in two rows only: held at its prior of 1, it still explains its share of them.
+    double[] held = Calibration.fit(x, times(x, new double[] {2, 1}), new double[] {1, 1}, 5);
+    assertThat(held).usingTolerance(1e-6).containsExactly(new double[] {2, 1}).inOrder();
+    double[] fitted = Calibration.fit(x, times(x, new double[] {2, 3}), new double[] {1, 1}, 1);
+    assertThat(fitted).usingTolerance(1e-6).containsExactly(new double[] {2, 3}).inOrder();
+  }
+
+  @Test
   void weightsRoundTripThroughTheirFile() throws Exception {
     Path file = Calibration.file(tmp, "host");
     assertThat(file.getFileName().toString()).isEqualTo("cost-model-host.weights");
