@@ -64,8 +64,11 @@ final class FlashExecutor {
       workers.forEach(items.size(), i -> {
         Item it = items.get(i);
         Partial p = Partial.reused(f, shape, it.rows());
-        p.run(this, ts, it.batch(), it.m0(), 0, keyBlocks, it.group().kv());
-        it.group().done();
+        try {
+          p.run(this, ts, it.batch(), it.m0(), 0, keyBlocks, it.group().kv());
+        } finally {
+          it.group().done();
+        }
         p.store(this, ts, it.batch(), it.m0());
       });
       return;
@@ -77,8 +80,11 @@ final class FlashExecutor {
       int nb0 = (int) ((long) keyBlocks * part / s);
       int nb1 = (int) ((long) keyBlocks * (part + 1) / s);
       Partial p = new Partial(f, shape, it.rows());
-      p.run(this, ts, it.batch(), it.m0(), nb0, nb1, it.group().kv());
-      it.group().done();
+      try {
+        p.run(this, ts, it.batch(), it.m0(), nb0, nb1, it.group().kv());
+      } finally {
+        it.group().done();
+      }
       parts[i] = p;
     });
     workers.forEach(items.size(), i -> {
@@ -162,7 +168,8 @@ final class FlashExecutor {
           }
           return kv;
         }
-        Thread.onSpinWait();
+        // Yield rather than spin: with more threads than processors the packer may be the one waiting for a CPU.
+        Thread.yield();
       }
     }
 

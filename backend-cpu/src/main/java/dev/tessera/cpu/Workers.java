@@ -78,7 +78,11 @@ final class Workers {
       loop = l;
       generation++;
       int helpers = Math.min(team.length, count - 1);
-      for (int w = 0; w < helpers; w++) wake(w);
+      try {
+        for (int w = 0; w < helpers; w++) wake(w);
+      } catch (OutOfMemoryError | RuntimeException e) {
+        // A worker that cannot be started (no memory for its stack): the loop runs on fewer threads.
+      }
       l.work();
       l.await();
       loop = null;

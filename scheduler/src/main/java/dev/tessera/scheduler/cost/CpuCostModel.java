@@ -43,7 +43,8 @@ import java.util.Map;
  *       one-thread runs at chunks 32 and 128 differ by). State: per chunk the D×E state is
  *       packed for Q·S and rescaled by the chunk's decay, nominally a nanosecond per element each;
  *       small chunks pay it more often;
- *   <li>{@code overhead}: a fixed cost per tile (per chunk for recurrences) — calls, bookkeeping;
+ *   <li>{@code overhead}: a fixed cost per tile — calls, bookkeeping (a recurrence's per-chunk costs
+ *       are its {@code state} term);
  *   <li>{@code imbalance}: the per-thread time lost because work items (batch × ⌈M/blockM⌉ query
  *       blocks) do not divide evenly over the threads: (⌈items/threads⌉·threads/items − 1) × the above;
  *   <li>{@code fixed}: a per-run cost (task submission, joins).
@@ -139,7 +140,9 @@ public final class CpuCostModel implements CostModel {
         double tiles = k.batch() * rowBlocks * Math.ceil(k.n() * visited / bn);
         double bytes = 4.0 * (bm * k.d() + bn * k.d() + (double) bm * bn + bm * k.e());
         double rows = Math.min(bm, k.m());
-        double padded = k.passes() == 1 ? Math.ceil(rows / 32) * 32 / rows : 1;
+        // The column softmax (an online normalizer, 16-lane vectors, whole 8-row tiles) computes scores 32 rows at a time.
+        boolean columns = k.passes() == 1 && p.vectorLanesF32() == 16 && bm % 8 == 0;
+        double padded = columns ? Math.ceil(rows / 32) * 32 / rows : 1;
         double flops = 2 * pairs * (k.d() * padded + k.e());
         double acc = 4.0 * rows * k.e() / p.l1dBytes();
         yield new Work(flops, 16.0 / bm + 16.0 / bn, bytes, pairs * Math.max(1, k.passes()), tiles,
