@@ -197,8 +197,6 @@ final class FlashExecutor {
     }
   }
 
-
-
   GeneratedKernel gen() {
     return gen;
   }

@@ -18,8 +18,7 @@ import java.util.function.IntConsumer;
  * spins: a spinning thread would take the CPU from one that has work.
  *
  * <p>Workers are daemons and exit after {@link #KEEP_ALIVE_NANOS} without work (both times can be
- * set for tests); the next loop
- * starts them again. A loop started while another thread's loop is running on the team (two
+ * set for tests); the next loop starts them again. A loop started while another thread's loop is running on the team (two
  * threads running one kernel at once) runs on its calling thread alone, as does a loop started from
  * inside a loop's body.
  */
@@ -30,7 +29,7 @@ final class Workers {
   static final long KEEP_ALIVE_NANOS = 5_000_000_000L;
 
   private final int threads;
-  private final boolean spin;
+  /** The spin before parking; 0 when the threads outnumber the processors. */
   private final long spinNanos;
   private final long keepAliveNanos;
   private final Worker[] team;
@@ -45,8 +44,7 @@ final class Workers {
   Workers(int threads, long spinNanos, long keepAliveNanos) {
     if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     this.threads = threads;
-    this.spin = threads <= Runtime.getRuntime().availableProcessors();
-    this.spinNanos = spinNanos;
+    this.spinNanos = threads <= Runtime.getRuntime().availableProcessors() ? spinNanos : 0;
     this.keepAliveNanos = keepAliveNanos;
     this.team = new Worker[threads - 1];
   }
@@ -74,7 +72,7 @@ final class Workers {
       return;
     }
     try {
-      Loop l = new Loop(count, body, Thread.currentThread(), spin ? spinNanos : 0);
+      Loop l = new Loop(count, body, Thread.currentThread(), spinNanos);
       loop = l;
       generation++;
       int helpers = Math.min(team.length, count - 1);
@@ -188,7 +186,7 @@ final class Workers {
           if (l != null) return l;
         }
         long idle = System.nanoTime() - start;
-        if (spin && idle < spinNanos) {
+        if (idle < spinNanos) {
           Thread.onSpinWait();
           continue;
         }

@@ -30,30 +30,17 @@ final class Timing {
   /** The median and the fastest time of the timed runs, their number, and the output of the last run. */
   record Measurement(double medianMillis, double minMillis, int runs, float[] output) {}
 
+  /** One implementation: its warm-up, then the policy's timed runs (an interleaving of one, in one round). */
   static Measurement measure(Supplier<float[]> body, Policy p) {
-    float[] output = body.get();
-    long warm = System.nanoTime();
-    do {
-      output = body.get();
-    } while (System.nanoTime() - warm < p.warmupNanos());
-    double[] ms = new double[p.maxRuns()];
-    int n = 0;
-    long start = System.nanoTime();
-    while (n < p.maxRuns() && (n < p.minRuns() || System.nanoTime() - start < p.minTimedNanos())) {
-      long t0 = System.nanoTime();
-      output = body.get();
-      ms[n++] = (System.nanoTime() - t0) / 1e6;
-    }
-    double[] timed = Arrays.copyOf(ms, n);
-    return new Measurement(median(timed), Arrays.stream(timed).min().orElseThrow(), n, output);
+    return interleaved(java.util.List.of(body), p, 1, 0).get(0);
   }
 
   /**
    * Several implementations timed in alternation, so that a change in the machine's load (on a shared host it comes
-   * and goes over seconds) falls on all of them rather than on whichever ran at the time: each warms up as in
-   * {@link #measure}, then {@code rounds} rounds time each in turn for its share of the policy's runs and time, with
-   * {@code gapMillis} of sleep before each turn, long enough for a spinning thread pool of the previous one to park.
-   * Each measurement is over all its rounds' runs.
+   * and goes over seconds) falls on all of them rather than on whichever ran at the time. Each warms up (its first
+   * run, then runs until the policy's warm-up time has passed); then {@code rounds} rounds time each in turn for its
+   * share of the policy's runs and time, with {@code gapMillis} of sleep before each turn, long enough for a spinning
+   * thread pool of the previous one to park. Each measurement is over all its rounds' runs.
    */
   static java.util.List<Measurement> interleaved(java.util.List<Supplier<float[]>> bodies, Policy p, int rounds, long gapMillis) {
     if (rounds < 1) throw new IllegalArgumentException("rounds must be at least 1");

@@ -77,8 +77,6 @@ final class VectorElementwise {
   private static final float EXP_MIN = -87.33654f; // ln(2^-126)
   private static final float EXP_MAX = 88.72283f; // ln(Float.MAX_VALUE)
 
-  // The constants are broadcast in place rather than through a helper: exp is inlined into large
-  // loops, and a helper call C2 declines to inline there boxes its vector (measured 3x slower).
   static FloatVector exp(FloatVector x) {
     return expUpTo88(x).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
   }
@@ -87,6 +85,8 @@ final class VectorElementwise {
    * exp without the overflow check, for arguments known to be at most 88.72 (or NaN): the online
    * softmax's score − running maximum, which is never positive.
    */
+  // The constants are broadcast in place rather than through a helper: exp is inlined into large
+  // loops, and a helper call C2 declines to inline there boxes its vector (measured 3x slower).
   static FloatVector expUpTo88(FloatVector x) {
     FloatVector y = x.fma(LOG2E, ROUNDER);
     FloatVector n = y.sub(ROUNDER);

@@ -230,9 +230,8 @@ final class VectorMatMul implements MatMul {
    * The hot loop: A[8 rows] · B panel, where A's eight values of step p are contiguous at
    * a[a0 + p·as] (a packed panel from packA, as = 8, or the column-softmax layout, as = 16). Row
    * i's two vectors go to t[t0 + i·ts] and t[t1 + i·ts]: a staging tile (0, V, NR) or the column
-   * softmax's scores in place. B
-   * advances by the constant NR, which lets C2 hoist every bounds check out of the loop (with a
-   * run-time ldb it re-checks each load; measured ~10% slower at 64³).
+   * softmax's scores in place. B advances by the constant NR, which lets C2 hoist every bounds
+   * check out of the loop (with a run-time ldb it re-checks each load; measured ~10% slower at 64³).
    */
   static void tile8x2(float[] a, int a0, int as, float[] b, int bj, int k, float[] t, int t0, int t1, int ts) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
