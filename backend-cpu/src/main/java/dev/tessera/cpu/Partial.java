@@ -149,9 +149,8 @@ final class Partial {
       float[] st = w.scores(ColumnSoftmax.scoresSize(cols, rows));
       ColumnSoftmax.scores(kv.kColumns(), kv.kColumnsOffset(nb), cols, qp, rows, sh.d(), st);
       ColumnSoftmax.softmax(st, cols, rows, state, rows, rescale);
-      mm.scaleRows(acc, 0, sh.e(), rows, sh.e(), rescale, 0);
       markSeen(null, 0, cols);
-      ColumnSoftmax.aggregate(st, cols, rows, kv.v(), kv.vOffset(nb), sh.e(), acc);
+      ColumnSoftmax.aggregate(st, cols, rows, kv.v(), kv.vOffset(nb), sh.e(), acc, rescale);
     }
   }
 

@@ -28,10 +28,13 @@ public final class ColumnSoftmax {
 
   /** Floats {@link #packKeys} writes for a block of {@code keys} keys of width d. */
   public static int keysSize(int keys, int d) {
-    return roundUp8(keys) * d;
+    return (keys + GROUP - 1) / GROUP * GROUP * d;
   }
 
-  /** Packs K[keys × d] (row stride ld) as panels of 8 keys, step-major, zero past the last key. */
+  /**
+   * Packs K[keys × d] (row stride ld) as panels of 16 keys, step-major, zero past the last key:
+   * the score micro-kernel then reads A with the same constant stride as in the P·V product.
+   */
   public static void packKeys(float[] k, int off, int ld, int keys, int d, float[] dst, int dOff) {
     Bounds.panel("K", k, off, ld, keys, d);
     Bounds.range("packed K", dst, dOff, keysSize(keys, d));
@@ -81,13 +84,18 @@ public final class ColumnSoftmax {
     VectorColumnSoftmax.softmax(st, keys, rows, state, sld, rescale);
   }
 
-  /** acc[rows × e] += P · V, P the weights in st and V packed by MatMul.packB (k = keys) at vp[vpOff ..]; rows a multiple of 8. */
-  public static void aggregate(float[] st, int keys, int rows, float[] vp, int vpOff, int e, float[] acc) {
+  /**
+   * acc[r, :] = acc[r, :] · rescale[r] + (P · V)[r, :], P the weights in st and V packed by
+   * MatMul.packB (k = keys) at vp[vpOff ..]; rows a multiple of 8. The online softmax's rescale of
+   * the running output rides on the product's first load of each accumulator.
+   */
+  public static void aggregate(float[] st, int keys, int rows, float[] vp, int vpOff, int e, float[] acc, float[] rescale) {
     if (rows % 8 != 0) throw new IllegalArgumentException("rows must be a multiple of 8, not " + rows);
     Bounds.range("scores", st, 0, scoresSize(keys, rows));
     Bounds.range("packed V", vp, vpOff, MatMul.best().packedSize(e, keys));
     Bounds.range("acc", acc, 0, rows * e);
-    VectorColumnSoftmax.aggregate(st, keys, rows, vp, vpOff, e, acc);
+    Bounds.range("rescale", rescale, 0, rows);
+    VectorColumnSoftmax.aggregate(st, keys, rows, vp, vpOff, e, acc, rescale);
   }
 
   static int roundUp8(int n) {

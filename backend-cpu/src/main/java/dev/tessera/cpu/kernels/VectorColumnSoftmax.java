@@ -18,12 +18,17 @@ final class VectorColumnSoftmax {
   }
 
   static void packKeys(float[] k, int off, int ld, int keys, int d, float[] dst, int dOff) {
-    int k8 = keys - keys % 8;
-    if (k8 > 0) VectorMatMul.packA(k, off, ld, k8, d, dst, dOff, VectorMatMul.SCRATCH.get());
-    if (k8 == keys) return;
-    int base = dOff + k8 * d;
+    int k16 = keys - keys % G;
+    int[] rows = VectorMatMul.SCRATCH.get().rowStarts(ld);
+    for (int q = 0; q < k16; q += G) {
+      int src = off + q * ld;
+      int at = dOff + q * d;
+      for (int p = 0; p < d; p++) FloatVector.fromArray(S, k, src + p, rows, 0).intoArray(dst, at + p * G);
+    }
+    if (k16 == keys) return;
+    int at = dOff + k16 * d;
     for (int p = 0; p < d; p++) {
-      for (int r = 0; r < 8; r++) dst[base + p * 8 + r] = k8 + r < keys ? k[off + (k8 + r) * ld + p] : 0f;
+      for (int r = 0; r < G; r++) dst[at + p * G + r] = k16 + r < keys ? k[off + (k16 + r) * ld + p] : 0f;
     }
   }
 
@@ -34,7 +39,7 @@ final class VectorColumnSoftmax {
       int g0 = (j / G) * G * keys8;
       int g1 = g0 + G * keys8;
       for (int q = 0; q < keys8; q += 8) {
-        VectorMatMul.tile8x2(kp, kpOff + q * d, 8, qp, j * d, d, st, g0 + q * G, g1 + q * G, G);
+        VectorMatMul.tile8x2(kp, kpOff + (q - q % G) * d + q % G, qp, j * d, d, st, g0 + q * G, g1 + q * G, G);
       }
     }
   }
@@ -89,15 +94,25 @@ final class VectorColumnSoftmax {
     }
   }
 
-  static void aggregate(float[] st, int keys, int rows, float[] vp, int vpOff, int e, float[] acc) {
+  static void aggregate(float[] st, int keys, int rows, float[] vp, int vpOff, int e, float[] acc, float[] rescale) {
     int keys8 = ColumnSoftmax.roundUp8(keys);
     float[] t = VectorMatMul.SCRATCH.get().tile;
     for (int j = 0; j < e; j += NR) {
       int w = Math.min(NR, e - j);
       int bj = vpOff + (j / NR) * keys * NR;
       for (int r = 0; r < rows; r += 8) {
-        VectorMatMul.tile8x2(st, (r / G) * G * keys8 + r % G, G, vp, bj, keys, t, 0, G, NR);
-        VectorMatMul.store(t, 8, acc, r * e + j, e, 1f, w, true);
+        int a0 = (r / G) * G * keys8 + r % G;
+        int c0 = r * e + j;
+        if (w == NR) {
+          VectorMatMul.tile8x2Scaled(st, a0, vp, bj, keys, acc, c0, c0 + G, e, rescale, r);
+          continue;
+        }
+        // A last panel narrower than two vectors: rescale its columns, then add the staged tile.
+        for (int i = 0; i < 8; i++) {
+          for (int c = 0; c < w; c++) acc[c0 + i * e + c] *= rescale[r + i];
+        }
+        VectorMatMul.tile8x2(st, a0, vp, bj, keys, t, 0, G, NR);
+        VectorMatMul.store(t, 8, acc, c0, e, 1f, w, true);
       }
     }
   }

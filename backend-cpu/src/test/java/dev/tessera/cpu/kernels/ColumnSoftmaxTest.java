@@ -64,8 +64,7 @@ class ColumnSoftmaxTest {
       float[] st = new float[ColumnSoftmax.scoresSize(keys, rows)];
       ColumnSoftmax.scores(kp, 5, keys, qp, rows, d, st);
       ColumnSoftmax.softmax(st, keys, rows, state, rows, rescale);
-      mm.scaleRows(acc, 0, e, rows, e, rescale, 0);
-      ColumnSoftmax.aggregate(st, keys, rows, vp, 0, e, acc);
+      ColumnSoftmax.aggregate(st, keys, rows, vp, 0, e, acc, rescale);
       for (int i = 0; i < rows; i++) {
         double[] s = new double[keys];
         double mx = m[i];
@@ -100,7 +99,7 @@ class ColumnSoftmaxTest {
   @Test
   void aggregateNeedsWholeTiles() {
     assumeTrue(ColumnSoftmax.available(), "needs 16-lane float vectors");
-    assertThrows(IllegalArgumentException.class, () -> ColumnSoftmax.aggregate(new float[512], 4, 12, new float[512], 0, 4, new float[48]));
+    assertThrows(IllegalArgumentException.class, () -> ColumnSoftmax.aggregate(new float[512], 4, 12, new float[512], 0, 4, new float[48], new float[12]));
   }
 
   private static float[] random(SplittableRandom r, int n) {
