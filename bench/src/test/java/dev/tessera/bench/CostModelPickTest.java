@@ -25,7 +25,7 @@ class CostModelPickTest {
   @Test
   void describesTheSuiteKernelsFromTheirIr() {
     assertThat(info(CostModelSuite.CASES.get(0)).toString()).isEqualTo("parallel batch=4 m=1024 n=1024 d=64 e=64 visible=0.508 passes=1");
-    assertThat(info(CostModelSuite.CASES.get(1)).toString()).isEqualTo("contraction batch=1 m=512 n=512 d=512 e=0 visible=1.000 passes=0");
+    assertThat(info(CostModelSuite.CASES.get(1)).toString()).isEqualTo("contraction batch=1 m=192 n=192 d=2048 e=0 visible=1.000 passes=0");
     assertThat(info(CostModelSuite.CASES.get(2)).toString()).isEqualTo("recurrent batch=4 m=1024 n=1024 d=64 e=64 visible=1.000 passes=0");
   }
 
@@ -39,7 +39,7 @@ class CostModelPickTest {
   @Test
   void thePickIsNeverWorseByTheModelThanTheDefaultSchedule() throws Exception {
     Schedule fallback = CpuBackend.defaultSchedule();
-    for (double[] weights : List.of(new CpuCostModel().weights(), new double[] {0.1, 2, 0.02, 0.8, 3, 0.7, 0, 0.5, 2, 0.3, 4, 1, 100})) {
+    for (double[] weights : List.of(new CpuCostModel().weights(), new double[] {0.1, 2, 0.02, 0.8, 1.5, 3, 0.7, 0, 0.5, 2, 0.3, 4, 1, 100})) {
       CpuCostModel model = new CpuCostModel(weights);
       for (CostModelSuite.Case c : CostModelSuite.CASES) {
         KernelInfo k = info(c);

@@ -25,9 +25,13 @@ import java.util.Map;
  *       products for contractions), since their distance from the FMA peak differs. An online
  *       normalizer's scores are computed 32 query rows at a time (the column softmax's tile), so a
  *       block of 16 rows does the scores' half of its FLOPs twice;
- *   <li>{@code packing}: operand loads of the micro-kernels, FLOPs × (16/blockM + 16/blockN) at the
- *       same rate: small blocks reuse each loaded row less (a contraction also repacks its B panel,
- *       k × blockN, once per tile);
+ *   <li>{@code packing}: operand loads of the attention and recurrence micro-kernels, FLOPs ×
+ *       (16/blockM + 16/blockN) at the same rate: small blocks reuse each loaded row less;
+ *   <li>{@code repack}: a contraction's packing of B, which is of another kind and has its own
+ *       weight: the floats its micro-kernel calls pack (k × cols per call, from the executor's
+ *       partition), nominally {@value #PACK_FLOAT_SECONDS} s each. Sharing attention's weight, it was
+ *       fitted to a quarter of its nominal cost by the 40 attention schedules, and the calibrated
+ *       model ranked gemm 192 × 192 × 2048 worse (ρ 0.62) than the default weights (0.76);
  *   <li>{@code cache}: the same FLOPs scaled by one block's working set over the L2: large blocks
  *       spill their score tile and accumulators out of the near caches;
  *   <li>{@code accumulator}: attention's output accumulator (blockM × E) is rescaled and added to
@@ -47,13 +51,15 @@ import java.util.Map;
  *       are its {@code state} term);
  *   <li>{@code imbalance}: the per-thread time lost because work items (batch × ⌈M/blockM⌉ query
  *       blocks) do not divide evenly over the threads: (⌈items/threads⌉·threads/items − 1) × the above;
+ *       for a contraction, whose parts differ in size, the idle fraction of the threads taking the
+ *       parts in order;
  *   <li>{@code fixed}: a per-run cost (task submission, joins).
  * </ul>
  */
 public final class CpuCostModel implements CostModel {
   /** The terms, in breakdown order; a coefficient vector has one weight per term. */
-  public static final List<String> TERMS = List.of("compute", "chunked", "gemm", "packing", "cache", "accumulator", "memory",
-      "elementwise", "decay", "state", "overhead", "imbalance", "fixed");
+  public static final List<String> TERMS = List.of("compute", "chunked", "gemm", "packing", "repack", "cache", "accumulator",
+      "memory", "elementwise", "decay", "state", "overhead", "imbalance", "fixed");
 
   /** Nominal cost of one score's elementwise work, in one-thread FLOP-equivalents (a scalar exp is ~20). */
   static final double ELEMENTWISE_FLOPS = 20;
@@ -61,6 +67,8 @@ public final class CpuCostModel implements CostModel {
   static final double DECAY_EXP_SECONDS = 10e-9;
   /** Nominal seconds per element of a state pass (pack or rescale). */
   static final double STATE_ELEMENT_SECONDS = 1e-9;
+  /** Nominal seconds to pack one float of a contraction's B panel (a strided copy or gather). */
+  static final double PACK_FLOAT_SECONDS = 0.5e-9;
   /** Nominal seconds per tile (micro-kernel calls, row bookkeeping). */
   static final double TILE_SECONDS = 1e-6;
   /** Nominal seconds per run. */
@@ -107,6 +115,7 @@ public final class CpuCostModel implements CostModel {
     Work w = work(k, s, threads, p);
     double compute = w.flops / (used * rate);
     double packing = compute * w.loadsPerFlop;
+    double repack = w.packFloats * PACK_FLOAT_SECONDS / used;
     double cache = compute * w.workingSetBytes / p.l2Bytes();
     double accumulator = compute * w.accumulatorSpill;
     double memory = trafficBytes(k, s) / (p.memoryGbPerS() * 1e9);
@@ -114,12 +123,11 @@ public final class CpuCostModel implements CostModel {
     double decay = w.decayExps * DECAY_EXP_SECONDS / used;
     double state = w.stateElements * STATE_ELEMENT_SECONDS / used;
     double overhead = w.tiles * TILE_SECONDS / used;
-    double waves = Math.ceil((double) w.items / threads);
-    double idle = waves * threads / w.items - 1;
-    double imbalance = idle * (compute + packing + cache + accumulator + elementwise + decay + state + overhead);
+    double idle = Double.isNaN(w.idle) ? Math.ceil((double) w.items / threads) * threads / w.items - 1 : w.idle;
+    double imbalance = idle * (compute + packing + repack + cache + accumulator + elementwise + decay + state + overhead);
     int path = k.kind().ordinal();
-    return new double[] {path == 0 ? compute : 0, path == 1 ? compute : 0, path == 2 ? compute : 0, packing, cache, accumulator,
-        memory, elementwise, decay, state, overhead, imbalance, RUN_SECONDS};
+    return new double[] {path == 0 ? compute : 0, path == 1 ? compute : 0, path == 2 ? compute : 0, packing, repack, cache,
+        accumulator, memory, elementwise, decay, state, overhead, imbalance, RUN_SECONDS};
   }
 
   /**
@@ -127,7 +135,13 @@ public final class CpuCostModel implements CostModel {
    * and the accumulator's spill factor (the {@code accumulator} term over the FLOP time).
    */
   private record Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items,
-      double accumulatorSpill, double decayExps, double stateElements) {}
+      double accumulatorSpill, double decayExps, double stateElements, double packFloats, double idle) {
+    /** Work whose items are of equal size: the idle fraction comes from how they divide over the threads. */
+    Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items, double accumulatorSpill,
+        double decayExps, double stateElements) {
+      this(flops, loadsPerFlop, workingSetBytes, scores, tiles, items, accumulatorSpill, decayExps, stateElements, 0, Double.NaN);
+    }
+  }
 
   private static Work work(KernelInfo k, Schedule s, int threads, CpuProfile p) throws ScheduleException {
     return switch (k.kind()) {
@@ -159,26 +173,67 @@ public final class CpuCostModel implements CostModel {
         double stateElements = 2.0 * k.batch() * chunks * k.d() * k.e();
         yield new Work(flops, 16.0 / c, bytes, 0, 0, k.batch(), 0, exps, stateElements);
       }
-      case CONTRACTION -> {
-        int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
-        int bn = (int) Math.min(s.intKnob(BLOCK_N, 64), k.n());
-        double mTiles = Math.ceil((double) k.m() / bm);
-        double tiles = k.batch() * mTiles * Math.ceil((double) k.n() / bn);
-        // The executor hands each worker a range of tiles (m fastest) and runs the tiles of a range
-        // that share a B panel as one call: that many rows reuse one packed panel.
-        double parts = threads == 1 ? 1 : Math.min(tiles, 4.0 * threads);
-        double rows = Math.min(k.m(), bm * Math.max(1, Math.min(mTiles, Math.floor(tiles / parts))));
-        double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
-        // Per call: the A rows (rows×k), the packed B panel (k×bn) and the C block, in f32.
-        // What a micro-kernel call keeps: its packed B (k × blockN) and its C block; A streams
-        // through eight rows at a time. (Counting A's rows too made wide blocks look no larger than
-        // narrow ones, and the calibrated model picked 256 × 256, measured 1.26–1.34× the fastest.)
-        double bytes = 4.0 * ((double) k.d() * bn + rows * bn);
-        // Operand loads per FLOP of the register tile, plus the B repacking (k·bn per call, over 2·rows·bn·k FLOPs).
-        double loads = 16.0 / rows + 16.0 / bn + 0.5 / rows;
-        yield new Work(flops, loads, bytes, 0, tiles, (long) parts, 0, 0, 0);
-      }
+      case CONTRACTION -> contraction(k, s, threads, p);
     };
+  }
+
+  /**
+   * A contraction as the GEMM executor runs it: the batch × ⌈M/blockM⌉ × ⌈N/blockN⌉ tiles (m fastest)
+   * cut into min(tiles, 4 × threads) contiguous parts (one part on one thread), and within a part each
+   * run of tiles that share a B panel is one micro-kernel call over their rows, which packs its k × cols
+   * panel of B. Walking that partition gives the packing exactly (a part that holds a single tile of a
+   * wide panel packs all of B's k × blockN for few rows) and the imbalance of parts of unequal size
+   * (edge tiles, fewer parts than threads), taken by the threads in order as the executor's do.
+   */
+  private static Work contraction(KernelInfo k, Schedule s, int threads, CpuProfile p) throws ScheduleException {
+    int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
+    int bn = (int) Math.min(s.intKnob(BLOCK_N, 64), k.n());
+    long mTiles = (k.m() + bm - 1) / bm;
+    long nTiles = (k.n() + bn - 1) / bn;
+    long tiles = k.batch() * mTiles * nTiles;
+    long parts = threads == 1 ? 1 : Math.min(tiles, 4L * threads);
+    double rate = p.fmaGflopsOneThread() * 1e9;
+    double[] partSeconds = new double[(int) parts];
+    double packFloats = 0;
+    for (int part = 0; part < parts; part++) {
+      long t = tiles * part / parts;
+      long hi = tiles * (part + 1) / parts;
+      while (t < hi) {
+        long mi = t % mTiles;
+        long ni = t / mTiles % nTiles;
+        long run = Math.min(hi - t, mTiles - mi);
+        double rows = Math.min(run * bm, k.m() - mi * bm);
+        double cols = Math.min(bn, k.n() - ni * bn);
+        partSeconds[part] += 2 * rows * cols * k.d() / rate + k.d() * cols * PACK_FLOAT_SECONDS + run * TILE_SECONDS;
+        packFloats += k.d() * cols;
+        t += run;
+      }
+    }
+    double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
+    // What the micro-kernel re-reads from the L2: its eight A rows (8 × k) and its two-vector panel of
+    // B (k × 2 lanes), whatever the blocks. Counting the whole packed B (k × blockN) priced wide
+    // blocks at up to 1.5× a one-thread run that measured the same for every blockN, and counting
+    // the call's A rows priced the fastest two-thread schedules of gemm 192 × 192 × 2048 the dearest.
+    double bytes = 4.0 * k.d() * (8 + 2.0 * p.vectorLanesF32());
+    return new Work(flops, 0, bytes, 0, tiles, parts, 0, 0, 0, packFloats, listScheduleIdle(partSeconds, Math.min(threads, p.cores())));
+  }
+
+  /**
+   * The threads' idle fraction when they take the parts in order, each the next one free (the
+   * executor's shared counter): makespan × threads / total − 1.
+   */
+  static double listScheduleIdle(double[] partSeconds, int threads) {
+    double[] free = new double[Math.max(1, threads)];
+    double total = 0;
+    for (double cost : partSeconds) {
+      int next = 0;
+      for (int i = 1; i < free.length; i++) if (free[i] < free[next]) next = i;
+      free[next] += cost;
+      total += cost;
+    }
+    double makespan = 0;
+    for (double f : free) makespan = Math.max(makespan, f);
+    return total == 0 ? 0 : makespan * free.length / total - 1;
   }
 
   /** The fraction of key blocks a blocked kernel visits: all when unmasked, else the visible part plus the diagonal band. */

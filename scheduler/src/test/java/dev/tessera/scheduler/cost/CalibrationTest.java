@@ -28,7 +28,7 @@ class CalibrationTest {
 
   @Test
   void recoversKnownWeightsFromExactData() {
-    double[] truth = {1.7, 0.4, 2.5, 0.05, 3.0, 1.4, 0.8, 1.2, 0.3, 1.9, 0.6, 2.2, 0.9};
+    double[] truth = {1.7, 0.4, 2.5, 0.05, 0.7, 3.0, 1.4, 0.8, 1.2, 0.3, 1.9, 0.6, 2.2, 0.9};
     double[][] x = features(60, truth.length, 1);
     double[] fitted = Calibration.fit(x, times(x, truth), CpuCostModel.ones());
     assertThat(fitted).usingTolerance(1e-4).containsExactly(truth).inOrder();
@@ -70,7 +70,7 @@ class CalibrationTest {
   void weightsRoundTripThroughTheirFile() throws Exception {
     Path file = Calibration.file(tmp, "host");
     assertThat(file.getFileName().toString()).isEqualTo("cost-model-host.weights");
-    double[] w = {1.25, 0, 3.5e-3, 2, 1, 0.75, 0.5, 10, 0.6, 1.5, 0.25, 4, 1};
+    double[] w = {1.25, 0, 3.5e-3, 2, 0.3, 1, 0.75, 0.5, 10, 0.6, 1.5, 0.25, 4, 1};
     Calibration.write(file, CpuCostModel.TERMS, w);
     assertThat(Calibration.read(file, CpuCostModel.TERMS).orElseThrow()).usingTolerance(1e-9).containsExactly(w).inOrder();
     Files.writeString(file, "compute = 1\n");
