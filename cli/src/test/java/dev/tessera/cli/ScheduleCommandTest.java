@@ -71,8 +71,8 @@ class ScheduleCommandTest {
   void explainShowsTheTopTenWithTheirBreakdowns() {
     CliRun r = schedule("--explain").assertOk();
     String[] lines = r.out().split("\\R");
-    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +gemm +packing +cache +accumulator +memory +elementwise +decay +state +overhead +imbalance +fixed +io/bound");
-    for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){15}");
+    assertThat(lines[5]).matches("rank +schedule +total ms +compute +chunked +gemm +packing +repack +cache +accumulator +memory +elementwise +decay +state +overhead +imbalance +fixed +io/bound");
+    for (int i = 1; i <= 10; i++) assertThat(lines[5 + i]).matches(" +" + i + "  cpu\\{.*\\}( +[0-9.]+){16}");
     assertThat(lines[3]).contains(lines[6].substring(6, lines[6].indexOf('}') + 1));
     assertThat(lines[16]).startsWith("terms in ms;");
   }
@@ -85,6 +85,7 @@ class ScheduleCommandTest {
         chunked = 1
         gemm = 1
         packing = 1
+        repack = 1
         cache = 1
         accumulator = 1
         memory = 1
