@@ -40,9 +40,12 @@ final class CostModelSuite {
    * every schedule rather than all rounds of a few. A schedule's time is its fastest run over all
    * rounds: load from elsewhere only ever adds time, so the minimum is the estimate of what the
    * schedule itself costs, where round medians kept bursts in (two neighbouring schedules measured
-   * 7.4 and 3.8 ms by medians and 4.2 and 4.0 ms by minima over interleaved runs).
+   * 7.4 and 3.8 ms by medians and 4.2 and 4.0 ms by minima over interleaved runs). Eight rounds
+   * rather than five: with five, the order of gemm 192 × 192 × 2048's two-thread tilings repeated
+   * between two passes only with ρ 0.5–0.7, and the calibrated ρ moved between 0.75 and 0.89 from
+   * run to run; the three more rounds cost about 40 s.
    */
-  static final int ROUNDS = 5;
+  static final int ROUNDS = 8;
   /**
    * Then each kernel's fastest {@value #CONFIRM_TOP} schedules get {@value #CONFIRM_ROUNDS} more
    * interleaved rounds: the best and the model's likely picks sit within a few percent of each other,
