@@ -64,7 +64,7 @@ final class CostModelSuite {
       // whatever the blocks, and the measured order of the 20 two-thread schedules did not repeat
       // from one run of this suite to the next (Spearman −0.12 to 0.46 between four runs), so no
       // model could rank them. Here edge tiles, few parts and repacked B panels make the tilings
-      // differ by up to 2×, reproducibly (docs/benchmarks/cost-model.md).
+      // differ by 2.0–2.4×, reproducibly (docs/benchmarks/cost-model.md).
       new Case("einsum", "gemm", dims("M", 192, "K", 2048, "N", 192)),
       new Case("attention", "retnet_recurrent", dims("B", 1, "H", 4, "T", 1024, "D", 64, "E", 64)));
 

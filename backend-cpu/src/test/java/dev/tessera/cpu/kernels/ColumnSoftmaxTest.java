@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two key blocks of an online softmax through ColumnSoftmax against the same steps in double
  * precision: packing, transposed scores, the step down columns (state and rescale factors), and
- * the accumulated P·V, on key counts that leave partial 8-key panels and row counts that leave
- * partial 16-row groups.
+ * the accumulated P·V with the rescale fused in, on key counts that leave partial 16-key panels (and
+ * their 8-key halves), row counts that leave partial 16-row groups, and output widths that are not
+ * a multiple of two vectors.
  */
 class ColumnSoftmaxTest {
   static Stream<Arguments> shapes() {

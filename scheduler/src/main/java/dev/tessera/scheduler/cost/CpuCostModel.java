@@ -69,6 +69,8 @@ public final class CpuCostModel implements CostModel {
   static final double STATE_ELEMENT_SECONDS = 1e-9;
   /** Nominal seconds to pack one float of a contraction's B panel (a strided copy or gather). */
   static final double PACK_FLOAT_SECONDS = 0.5e-9;
+  /** A matrix product with fewer rows reads B in place rather than packing it (VectorMatMul.PACK_MIN_ROWS). */
+  static final int PACKED_MIN_ROWS = 5;
   /** Nominal seconds per tile (micro-kernel calls, row bookkeeping). */
   static final double TILE_SECONDS = 1e-6;
   /** Nominal seconds per run. */
@@ -132,7 +134,9 @@ public final class CpuCostModel implements CostModel {
 
   /**
    * FLOPs and elementwise scores computed, micro-kernel loads per FLOP, one block's bytes, tiles, parallel work items,
-   * and the accumulator's spill factor (the {@code accumulator} term over the FLOP time).
+   * the accumulator's spill factor (the {@code accumulator} term over the FLOP time), the recurrence's decay
+   * exponentials and state elements, a contraction's packed B floats, and the threads' idle fraction (NaN: derive
+   * it from how the items divide over the threads).
    */
   private record Work(double flops, double loadsPerFlop, double workingSetBytes, double scores, double tiles, long items,
       double accumulatorSpill, double decayExps, double stateElements, double packFloats, double idle) {
@@ -179,11 +183,13 @@ public final class CpuCostModel implements CostModel {
 
   /**
    * A contraction as the GEMM executor runs it: the batch × ⌈M/blockM⌉ × ⌈N/blockN⌉ tiles (m fastest)
-   * cut into min(tiles, 4 × threads) contiguous parts (one part on one thread), and within a part each
-   * run of tiles that share a B panel is one micro-kernel call over their rows, which packs its k × cols
-   * panel of B. Walking that partition gives the packing exactly (a part that holds a single tile of a
-   * wide panel packs all of B's k × blockN for few rows) and the imbalance of parts of unequal size
-   * (edge tiles, fewer parts than threads), taken by the threads in order as the executor's do.
+   * cut into min(tiles, 4 × threads) contiguous parts (one when threads = 1; one part on one thread),
+   * and within a part each run of tiles that share a B panel is one micro-kernel call over their rows,
+   * which packs its k × cols panel of B unless it has fewer than {@value #PACKED_MIN_ROWS} rows.
+   * Walking that partition gives the floats of B packed (a part that holds a single tile of a wide
+   * panel packs all of B's k × blockN for few rows) and the imbalance of parts of unequal size (edge
+   * tiles, fewer parts than threads), taken by the threads in order as the executor's do; the parts'
+   * sizes are nominal times, not calibrated ones.
    */
   private static Work contraction(KernelInfo k, Schedule s, int threads, CpuProfile p) throws ScheduleException {
     int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
@@ -204,17 +210,19 @@ public final class CpuCostModel implements CostModel {
         long run = Math.min(hi - t, mTiles - mi);
         double rows = Math.min(run * bm, k.m() - mi * bm);
         double cols = Math.min(bn, k.n() - ni * bn);
-        partSeconds[part] += 2 * rows * cols * k.d() / rate + k.d() * cols * PACK_FLOAT_SECONDS + run * TILE_SECONDS;
-        packFloats += k.d() * cols;
+        double packed = rows < PACKED_MIN_ROWS ? 0 : k.d() * cols;
+        partSeconds[part] += 2 * rows * cols * k.d() / rate + packed * PACK_FLOAT_SECONDS + run * TILE_SECONDS;
+        packFloats += packed;
         t += run;
       }
     }
     double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
-    // What the micro-kernel re-reads from the L2: its eight A rows (8 × k) and its two-vector panel of
-    // B (k × 2 lanes), whatever the blocks. Counting the whole packed B (k × blockN) priced wide
+    // What the micro-kernel re-reads from the L2: its eight A rows (8 × k floats; four with 256-bit
+    // vectors) and its two-vector panel of B (k × 2·lanes floats), whatever the blocks. Counting the whole packed B (k × blockN) priced wide
     // blocks at up to 1.5× a one-thread run that measured the same for every blockN, and counting
     // the call's A rows priced the fastest two-thread schedules of gemm 192 × 192 × 2048 the dearest.
-    double bytes = 4.0 * k.d() * (8 + 2.0 * p.vectorLanesF32());
+    double tileRows = p.vectorLanesF32() >= 16 ? 8 : 4;
+    double bytes = 4.0 * k.d() * (tileRows + 2.0 * p.vectorLanesF32());
     return new Work(flops, 0, bytes, 0, tiles, parts, 0, 0, 0, packFloats, listScheduleIdle(partSeconds, Math.min(threads, p.cores())));
   }
 
