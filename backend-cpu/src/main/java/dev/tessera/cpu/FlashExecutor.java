@@ -64,11 +64,7 @@ final class FlashExecutor {
       workers.forEach(items.size(), i -> {
         Item it = items.get(i);
         Partial p = Partial.reused(f, shape, it.rows());
-        try {
-          p.run(this, ts, it.batch(), it.m0(), 0, keyBlocks, it.group().kv());
-        } finally {
-          it.group().done();
-        }
+        run(it, p, ts, 0, keyBlocks);
         p.store(this, ts, it.batch(), it.m0());
       });
       return;
@@ -80,11 +76,7 @@ final class FlashExecutor {
       int nb0 = (int) ((long) keyBlocks * part / s);
       int nb1 = (int) ((long) keyBlocks * (part + 1) / s);
       Partial p = new Partial(f, shape, it.rows());
-      try {
-        p.run(this, ts, it.batch(), it.m0(), nb0, nb1, it.group().kv());
-      } finally {
-        it.group().done();
-      }
+      run(it, p, ts, nb0, nb1);
       parts[i] = p;
     });
     workers.forEach(items.size(), i -> {
@@ -93,6 +85,15 @@ final class FlashExecutor {
       for (int part = 1; part < s; part++) acc.merge(this, parts[i * s + part]);
       acc.store(this, ts, it.batch(), it.m0());
     });
+  }
+
+  /** Key blocks [nb0, nb1) of {@code it} into {@code p}; then the item's group may give back its packed K and V. */
+  private void run(Item it, Partial p, Tensors ts, int nb0, int nb1) {
+    try {
+      p.run(this, ts, it.batch(), it.m0(), nb0, nb1, it.group().kv());
+    } finally {
+      it.group().done();
+    }
   }
 
   /**

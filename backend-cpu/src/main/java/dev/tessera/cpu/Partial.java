@@ -101,7 +101,7 @@ final class Partial {
         if (cov == Coverage.EMPTY) continue;
         boolean full = cov == Coverage.FULL;
         if (full && frozen == null && columns.usable(kv)) {
-          columns.block(mm, q, kv, nb, cols, alpha);
+          columns.block(q, kv, nb, cols, alpha);
           continue;
         }
         keys.scores(mm, ts, q, nb, cols, s, alpha);
@@ -141,7 +141,7 @@ final class Partial {
       return kv != null && kv.kColumns() != null && FlashSpec.columnRows(rows);
     }
 
-    void block(MatMul mm, Panel q, PackedKv kv, int nb, int cols, float alpha) {
+    void block(Panel q, PackedKv kv, int nb, int cols, float alpha) {
       if (qp == null) {
         qp = w.queries(ColumnSoftmax.queriesSize(rows, sh.d()));
         ColumnSoftmax.packQueries(q.a(), q.off(), q.ld(), rows, sh.d(), alpha, qp);

@@ -49,11 +49,12 @@ public final class ColumnSoftmax {
   /** Packs alpha · Q[rows × d] (row stride ld) as the score product's vector operand. */
   public static void packQueries(float[] q, int off, int ld, int rows, int d, float alpha, float[] dst) {
     // A last panel of fewer than 32 rows leaves lanes unwritten; zero them rather than scale stale values.
+    int size = queriesSize(rows, d);
     int panel = MatMul.best().packedSize(1, 1);
     int full = rows / panel * panel * d;
-    if (full < queriesSize(rows, d)) java.util.Arrays.fill(dst, full, queriesSize(rows, d), 0f);
+    if (full < size) java.util.Arrays.fill(dst, full, size, 0f);
     MatMul.best().packBt(q, off, ld, rows, d, dst, 0);
-    if (alpha != 1f) VectorColumnSoftmax.scale(dst, queriesSize(rows, d), alpha);
+    if (alpha != 1f) VectorColumnSoftmax.scale(dst, size, alpha);
   }
 
   /**

@@ -32,7 +32,7 @@ final class VectorColumnSoftmax {
     }
   }
 
-  /** Each 8-key × 32-row tile (two groups) from VectorMatMul's 8×2 micro-kernel, stored in place. */
+  /** Each 8-key × 32-row tile (two groups) from the 8×2 micro-kernel below, stored in place. */
   static void scores(float[] kp, int kpOff, int keys, float[] qp, int rows, int d, float[] st) {
     int keys8 = ColumnSoftmax.roundUp8(keys);
     for (int j = 0; j < rows; j += NR) {

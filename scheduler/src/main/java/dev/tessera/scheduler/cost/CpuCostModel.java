@@ -5,6 +5,7 @@ import static dev.tessera.scheduler.Knobs.BLOCK_N;
 import static dev.tessera.scheduler.Knobs.CHUNK;
 import static dev.tessera.scheduler.Knobs.THREADS;
 
+import dev.tessera.scheduler.GemmPartition;
 import dev.tessera.scheduler.Schedule;
 import dev.tessera.scheduler.ScheduleException;
 import dev.tessera.scheduler.profile.CpuProfile;
@@ -182,39 +183,25 @@ public final class CpuCostModel implements CostModel {
   }
 
   /**
-   * A contraction as the GEMM executor runs it: the batch × ⌈M/blockM⌉ × ⌈N/blockN⌉ tiles (m fastest)
-   * cut into min(tiles, 4 × threads) contiguous parts (one when threads = 1; one part on one thread),
-   * and within a part each run of tiles that share a B panel is one micro-kernel call over their rows,
-   * which packs its k × cols panel of B unless it has fewer than {@value #PACKED_MIN_ROWS} rows.
-   * Walking that partition gives the floats of B packed (a part that holds a single tile of a wide
-   * panel packs all of B's k × blockN for few rows) and the imbalance of parts of unequal size (edge
-   * tiles, fewer parts than threads), taken by the threads in order as the executor's do; the parts'
-   * sizes are nominal times, not calibrated ones.
+   * A contraction as the GEMM executor runs it ({@link GemmPartition}): walking its parts and calls
+   * gives the floats of B packed (each call packs its k × cols panel unless it has fewer than
+   * {@value #PACKED_MIN_ROWS} rows; a part that holds a single tile of a wide panel packs all of B's
+   * k × blockN for few rows) and the imbalance of parts of unequal size (edge tiles, fewer parts
+   * than threads), taken by the threads in order as the executor's do; the parts' sizes are nominal
+   * times, not calibrated ones.
    */
   private static Work contraction(KernelInfo k, Schedule s, int threads, CpuProfile p) throws ScheduleException {
-    int bm = (int) Math.min(s.intKnob(BLOCK_M, 128), k.m());
-    int bn = (int) Math.min(s.intKnob(BLOCK_N, 64), k.n());
-    long mTiles = (k.m() + bm - 1) / bm;
-    long nTiles = (k.n() + bn - 1) / bn;
-    long tiles = k.batch() * mTiles * nTiles;
-    long parts = threads == 1 ? 1 : Math.min(tiles, 4L * threads);
+    GemmPartition split = new GemmPartition(k.batch(), k.m(), k.n(), s.intKnob(BLOCK_M, 128), s.intKnob(BLOCK_N, 64), threads);
     double rate = p.fmaGflopsOneThread() * 1e9;
-    double[] partSeconds = new double[(int) parts];
-    double packFloats = 0;
-    for (int part = 0; part < parts; part++) {
-      long t = tiles * part / parts;
-      long hi = tiles * (part + 1) / parts;
-      while (t < hi) {
-        long mi = t % mTiles;
-        long ni = t / mTiles % nTiles;
-        long run = Math.min(hi - t, mTiles - mi);
-        double rows = Math.min(run * bm, k.m() - mi * bm);
-        double cols = Math.min(bn, k.n() - ni * bn);
-        double packed = rows < PACKED_MIN_ROWS ? 0 : k.d() * cols;
-        partSeconds[part] += 2 * rows * cols * k.d() / rate + packed * PACK_FLOAT_SECONDS + run * TILE_SECONDS;
-        packFloats += packed;
-        t += run;
-      }
+    double[] partSeconds = new double[split.parts()];
+    double[] packFloats = {0};
+    for (int part = 0; part < split.parts(); part++) {
+      int at = part;
+      split.calls(part, (batch, m0, n0, rows, cols, tiles) -> {
+        double packed = rows < PACKED_MIN_ROWS ? 0 : (double) k.d() * cols;
+        partSeconds[at] += 2.0 * rows * cols * k.d() / rate + packed * PACK_FLOAT_SECONDS + tiles * TILE_SECONDS;
+        packFloats[0] += packed;
+      });
     }
     double flops = 2.0 * k.batch() * k.m() * k.n() * k.d();
     // The call's packed B panel, k × blockN floats: packed at the call's start, then swept two vectors
@@ -223,8 +210,9 @@ public final class CpuCostModel implements CostModel {
     // ones. Re-fitted offline on the eight recorded runs of session 6, this working set ranked that
     // GEMM at calibrated ρ 0.85–0.96 against 0.75–0.89 for one that ignored blockN. (Counting the
     // call's A rows as well priced the fastest two-thread schedules the dearest.)
-    double bytes = 4.0 * k.d() * bn;
-    return new Work(flops, 0, bytes, 0, tiles, parts, 0, 0, 0, packFloats, listScheduleIdle(partSeconds, Math.min(threads, p.cores())));
+    double bytes = 4.0 * k.d() * split.blockN();
+    return new Work(flops, 0, bytes, 0, split.tiles(), split.parts(), 0, 0, 0, packFloats[0],
+        listScheduleIdle(partSeconds, Math.min(threads, p.cores())));
   }
 
   /**
