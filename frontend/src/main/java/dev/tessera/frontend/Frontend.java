@@ -50,9 +50,15 @@ public final class Frontend {
   public static Compiled compile(Sources sources, String file, String text) throws CompileException {
     sources.add(file, text);
     Diagnostics diags = new Diagnostics();
-    Map<String, NormalizerDef> normalizers = new LinkedHashMap<>();
-    List<String> stdNames = loadStdlib(sources, diags, normalizers);
+    Stdlib std = Loaded.LIB;
+    sources.add(STDLIB, std.text());
     Ast.File ast = SourceParser.parse(file, text);
+    Map<String, NormalizerDef> normalizers = new LinkedHashMap<>();
+    List<String> stdNames = new ArrayList<>();
+    for (NormalizerDef d : std.normalizers()) {
+      normalizers.put(d.name(), d);
+      stdNames.add(d.name());
+    }
     List<String> userNames = new ArrayList<>();
     List<String> failedNames = new ArrayList<>();
     for (Ast.NormalizerDecl n : ast.normalizers()) {
@@ -112,8 +118,16 @@ public final class Frontend {
     }
   }
 
-  private static List<String> loadStdlib(Sources sources, Diagnostics diags, Map<String, NormalizerDef> out)
-      throws CompileException {
+  /** The standard library's text and its checked normalizers, in definition order. */
+  private record Stdlib(String text, List<NormalizerDef> normalizers) {}
+
+  // Parsed and checked once per JVM, on first use: the library is a constant, and parsing it took
+  // a good part of each compile after the first in a JVM (the API's, the benchmarks').
+  private static final class Loaded {
+    static final Stdlib LIB = loadStdlib();
+  }
+
+  private static Stdlib loadStdlib() {
     String text;
     try (InputStream in = Frontend.class.getResourceAsStream("std.attn")) {
       if (in == null) throw new IllegalStateException("standard library missing from the class path");
@@ -121,15 +135,18 @@ public final class Frontend {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the standard library", e);
     }
-    sources.add(STDLIB, text);
-    Ast.File std = SourceParser.parse(STDLIB, text);
-    List<String> names = new ArrayList<>();
-    for (Ast.NormalizerDecl n : std.normalizers()) {
-      NormalizerDef d = checkNormalizer(n, diags)
-          .orElseThrow(() -> new IllegalStateException("standard library does not check: " + diags.list()));
-      out.put(d.name(), d);
-      names.add(d.name());
+    Diagnostics diags = new Diagnostics();
+    Ast.File std;
+    try {
+      std = SourceParser.parse(STDLIB, text);
+    } catch (CompileException e) {
+      throw new IllegalStateException("standard library does not parse: " + e.getMessage(), e);
     }
-    return names;
+    List<NormalizerDef> defs = new ArrayList<>();
+    for (Ast.NormalizerDecl n : std.normalizers()) {
+      defs.add(checkNormalizer(n, diags)
+          .orElseThrow(() -> new IllegalStateException("standard library does not check: " + diags.list())));
+    }
+    return new Stdlib(text, List.copyOf(defs));
   }
 }
