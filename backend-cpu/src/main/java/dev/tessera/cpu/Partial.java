@@ -293,15 +293,14 @@ final class Partial {
     float[] out = ts.t()[a[3]];
     int e = sh.e();
     int cs = a[2];
+    if (cs == 1) {
+      ex.mm().scaleRowsInto(acc, 0, e, out, a[0] + m0 * a[1], a[1], rows, e, factors, 0);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int base = a[0] + (m0 + r) * a[1];
       float fr = factors[r];
-      if (cs == 1) {
-        // the usual contiguous row: one loop C2 vectorises
-        for (int c = 0; c < e; c++) out[base + c] = acc[r * e + c] * fr;
-      } else {
-        for (int c = 0; c < e; c++) out[base + c * cs] = acc[r * e + c] * fr;
-      }
+      for (int c = 0; c < e; c++) out[base + c * cs] = acc[r * e + c] * fr;
     }
   }
 }

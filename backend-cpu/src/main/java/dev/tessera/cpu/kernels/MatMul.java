@@ -46,6 +46,13 @@ public interface MatMul {
   /** C[i, :] *= factors[fOff + i] for each of the m rows of the m×n panel C. */
   void scaleRows(float[] c, int cOff, int ldc, int m, int n, float[] factors, int fOff);
 
+  /**
+   * D[i, :] = S[i, :] · factors[fOff + i] for each of the m rows of the m×n panels S and D, which
+   * must not overlap: a fused attention's output rows, written from its accumulator with the
+   * normalizer's finish applied.
+   */
+  void scaleRowsInto(float[] s, int sOff, int lds, float[] d, int dOff, int ldd, int m, int n, float[] factors, int fOff);
+
   /** A short identifier for logs and benchmarks, e.g. {@code vector-512}. */
   String name();
 

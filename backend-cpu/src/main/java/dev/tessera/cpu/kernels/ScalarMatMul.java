@@ -112,6 +112,20 @@ final class ScalarMatMul implements MatMul {
     }
   }
 
+  @Override
+  public void scaleRowsInto(float[] s, int sOff, int lds, float[] d, int dOff, int ldd, int m, int n, float[] factors, int fOff) {
+    Bounds.panel("S", s, sOff, lds, m, n);
+    Bounds.panel("D", d, dOff, ldd, m, n);
+    Bounds.panel("factors", factors, fOff, 1, m, 1);
+    for (int i = 0; i < m; i++) {
+      int si = sOff + i * lds, di = dOff + i * ldd;
+      float f = factors[fOff + i];
+      for (int j = 0; j < n; j++) {
+        d[di + j] = s[si + j] * f;
+      }
+    }
+  }
+
   /**
    * C rows i, i+1 += A[i..i+1, p..p+3] · B[p..p+3, :], on copies where every array is indexed
    * by the bare loop variable: given c[ci + j] += a * b[bi + j], C2 (JDK 25) cannot rule out

@@ -145,6 +145,27 @@ class MatMulTest {
   }
 
   @Test
+  void scaleRowsIntoWritesOnlyTheDestinationPanel() {
+    for (MatMul impl : new MatMul[] {MatMul.best(), MatMul.scalar()}) {
+      for (int n : SIZES) {
+        int m = 5, lds = n + 2, ldd = n + 3, sOff = 3, dOff = 4;
+        float[] s = new float[sOff + m * lds + 1];
+        for (int i = 0; i < s.length; i++) s[i] = i + 1;
+        float[] d = new float[dOff + m * ldd + 2];
+        java.util.Arrays.fill(d, -7f);
+        float[] f = {9f, 0.5f, 2f, -1f, 0f, 3f, 7f};
+        impl.scaleRowsInto(s, sOff, lds, d, dOff, ldd, m, n, f, 1);
+        for (int idx = 0; idx < d.length; idx++) {
+          int rel = idx - dOff, i = Math.floorDiv(rel, ldd), j = Math.floorMod(rel, ldd);
+          boolean inside = rel >= 0 && i < m && j < n;
+          float want = inside ? s[sOff + i * lds + j] * f[1 + i] : -7f;
+          assertWithMessage("%s n=%s idx=%s", impl.name(), n, idx).that(d[idx]).isEqualTo(want);
+        }
+      }
+    }
+  }
+
+  @Test
   void bestIsTheVectorImplementationWhenTheModuleIsPresent() {
     assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()).isTrue();
     assertThat(MatMul.best().name()).startsWith("vector-");
@@ -171,6 +192,10 @@ class MatMulTest {
           () -> impl.abt(x, 0, 3, x, 0, 4, new float[16], 0, 4, 4, 4, 4, 1f, false));
       assertThrows(IllegalArgumentException.class,
           () -> impl.scaleRows(x, 0, 4, 0, 4, x, 0));
+      assertThrows(IndexOutOfBoundsException.class,
+          () -> impl.scaleRowsInto(x, 0, 4, new float[4], 0, 4, 2, 4, x, 0));
+      assertThrows(IllegalArgumentException.class,
+          () -> impl.scaleRowsInto(x, 0, 4, new float[16], 0, 3, 2, 4, x, 0));
     }
   }
 }
