@@ -127,6 +127,16 @@ public final class Frontend {
     static final Stdlib LIB = loadStdlib();
   }
 
+  /** The standard library's normalizers, as every compile sees them, in definition order. */
+  public static List<NormalizerDef> stdlibNormalizers() {
+    return Loaded.LIB.normalizers();
+  }
+
+  /** A fingerprint of the standard library's text (its String hash), for results worked out from it ahead of time. */
+  public static int stdlibFingerprint() {
+    return Loaded.LIB.text().hashCode();
+  }
+
   private static Stdlib loadStdlib() {
     String text;
     try (InputStream in = Frontend.class.getResourceAsStream("std.attn")) {

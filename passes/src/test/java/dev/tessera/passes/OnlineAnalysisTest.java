@@ -1,7 +1,9 @@
 package dev.tessera.passes;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
+import dev.tessera.frontend.Frontend;
 import dev.tessera.ir.Module;
 import dev.tessera.ir.NormalizerDef;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,40 @@ class OnlineAnalysisTest {
     Module m = Sources.compile(normalizers + KERNEL.formatted(name));
     NormalizerDef def = m.normalizer(name).orElseThrow();
     return OnlineAnalysis.analyse(def);
+  }
+
+  /** The table analyse() answers the library's normalizers from, against the trials it skips. */
+  @Test
+  void precomputedStandardLibraryVerdictsAreCurrent() {
+    assertWithMessage("the standard library changed: set OnlineAnalysis.STDLIB_FINGERPRINT to %s and check STDLIB_VERDICTS",
+        Frontend.stdlibFingerprint()).that(OnlineAnalysis.STDLIB_FINGERPRINT).isEqualTo(Frontend.stdlibFingerprint());
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (NormalizerDef d : Frontend.stdlibNormalizers()) {
+      names.add(d.name());
+      assertWithMessage("STDLIB_VERDICTS for %s", d.name()).that(OnlineAnalysis.STDLIB_VERDICTS.get(d.name())).isEqualTo(OnlineAnalysis.compute(d));
+      assertThat(OnlineAnalysis.analyse(d)).isEqualTo(OnlineAnalysis.compute(d));
+    }
+    assertThat(OnlineAnalysis.STDLIB_VERDICTS.keySet()).containsExactlyElementsIn(names);
+  }
+
+  @Test
+  void aUserNormalizerWithALibraryNormalizersStepIsAnalysedNotLookedUp() {
+    // Same name as nothing in the library, same body as its softmax but without the rescale: the
+    // table must not answer for it.
+    String src = """
+        normalizer softmax2 {
+          state m = -inf
+          state l = 0
+          step {
+            let mx = max(m, rowmax(x))
+            p = exp(x - mx)
+            l = l * exp(m - mx) + rowsum(p)
+            m = mx
+          }
+          finish = 1 / l
+        }
+        """;
+    assertThat(analyse(src, "softmax2").passes()).isEqualTo(2);
   }
 
   @Test
