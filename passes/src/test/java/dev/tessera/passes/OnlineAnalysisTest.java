@@ -36,26 +36,6 @@ class OnlineAnalysisTest {
   }
 
   @Test
-  void aUserNormalizerWithALibraryNormalizersStepIsAnalysedNotLookedUp() {
-    // Same name as nothing in the library, same body as its softmax but without the rescale: the
-    // table must not answer for it.
-    String src = """
-        normalizer softmax2 {
-          state m = -inf
-          state l = 0
-          step {
-            let mx = max(m, rowmax(x))
-            p = exp(x - mx)
-            l = l * exp(m - mx) + rowsum(p)
-            m = mx
-          }
-          finish = 1 / l
-        }
-        """;
-    assertThat(analyse(src, "softmax2").passes()).isEqualTo(2);
-  }
-
-  @Test
   void standardSoftmaxRunsOnlineAndCombines() {
     OnlineAnalysis.Result r = analyse("", "softmax");
     assertThat(r.passes()).isEqualTo(1);
