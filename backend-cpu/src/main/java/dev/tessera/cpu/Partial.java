@@ -293,8 +293,11 @@ final class Partial {
     float[] out = ts.t()[a[3]];
     int e = sh.e();
     int cs = a[2];
-    if (cs == 1) {
-      ex.mm().scaleRowsInto(acc, 0, e, out, a[0] + m0 * a[1], a[1], rows, e, factors, 0);
+    // Contiguous rows: one vector loop per row. A single row's stride is irrelevant, and may be
+    // smaller than E (an output laid out [.., E, M] with M = 1).
+    int ld = rows == 1 ? e : a[1];
+    if (cs == 1 && ld >= e) {
+      ex.mm().scaleRowsInto(acc, 0, e, out, a[0] + m0 * a[1], ld, rows, e, factors, 0);
       return;
     }
     for (int r = 0; r < rows; r++) {

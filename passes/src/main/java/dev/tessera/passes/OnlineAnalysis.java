@@ -36,7 +36,8 @@ public final class OnlineAnalysis {
   /**
    * The standard library's verdicts, worked out ahead for the library text whose hash is
    * {@link #STDLIB_FINGERPRINT}. The trials run interpreted in a fresh JVM, and skipping them for
-   * the library's normalizers takes 30-60 ms off a first compile (every zoo kernel uses one).
+   * the library's normalizers takes 30-60 ms off a first compile of a kernel that uses one (softmax
+   * or retnorm, as most zoo kernels do).
    * OnlineAnalysisTest recomputes them and fails when they or the fingerprint are stale; a changed
    * library also simply stops matching, and its normalizers are analysed like a user's.
    */

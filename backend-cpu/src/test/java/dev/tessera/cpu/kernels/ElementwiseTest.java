@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * with the Vector API, so these check its exponential and reductions, not only the scalar loops).
  */
 class ElementwiseTest {
-  /** 2e-7 relative (under 2 ulp): the vector exponential is documented to stay under 1.7e-7. */
+  /** 2e-7 relative (about 2 ulp): the vector exponential is documented to stay under 1.7e-7. */
   private static final double EXP_TOLERANCE = 2e-7;
   /** Below this the vector exponential may flush to zero (2^-126 · 2). */
   private static final float FLUSH = 2.4e-38f;

@@ -153,7 +153,7 @@ class MatMulTest {
         for (int i = 0; i < s.length; i++) s[i] = i + 1;
         float[] d = new float[dOff + m * ldd + 2];
         java.util.Arrays.fill(d, -7f);
-        float[] f = {9f, 0.5f, 2f, -1f, 0f, 3f, 7f};
+        float[] f = {9f, 0.5f, 1f, -1f, 0f, 3f, 7f};
         impl.scaleRowsInto(s, sOff, lds, d, dOff, ldd, m, n, f, 1);
         for (int idx = 0; idx < d.length; idx++) {
           int rel = idx - dOff, i = Math.floorDiv(rel, ldd), j = Math.floorMod(rel, ldd);

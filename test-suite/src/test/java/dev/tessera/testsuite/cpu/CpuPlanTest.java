@@ -69,6 +69,25 @@ class CpuPlanTest {
     assertThat(r.kernel().describe().get(0)).startsWith("scan");
   }
 
+  /**
+   * The output written with E before M: with M = 1 its rows are contiguous but one float apart,
+   * the case the vector store must not take as a panel of rows E apart.
+   */
+  @Test
+  void outputWithTheValueAxisFirstMatchesTheReference() {
+    String src = """
+        kernel k(Q: f32[B, H, M, D], K: f32[B, H, N, D], V: f32[B, H, N, E]) -> (O: f32[B, H, E, M]) {
+          S[b, h, m, n] = rsqrt(D) * sum[d] Q[b, h, m, d] * K[b, h, n, d]
+          P[b, h, m, n] = softmax[n](S[b, h, m, n])
+          O[b, h, e, m] = sum[n] P[b, h, m, n] * V[b, h, n, e]
+        }
+        """;
+    for (long m : new long[] {1, 3, 33}) {
+      var r = CpuVsReference.text(src, Map.of("B", 1L, "H", 2L, "M", m, "N", 77L, "D", 16L, "E", 16L), CpuBackend.defaultSchedule(), 5);
+      assertWithMessage("M = " + m).that(r.relativeError()).isAtMost(1e-4);
+    }
+  }
+
   @Test
   void decodeSplitsKeysAndMergesWithCombine() {
     Map<String, Long> decode = Map.of("B", 1L, "H", 1L, "M", 1L, "N", 1000L, "D", 8L, "E", 8L);
