@@ -121,8 +121,8 @@ public final class Frontend {
   /** The standard library's text and its checked normalizers, in definition order. */
   private record Stdlib(String text, List<NormalizerDef> normalizers) {}
 
-  // Parsed and checked once per JVM, on first use: the library is a constant, and parsing it took
-  // a good part of each compile after the first in a JVM (the API's, the benchmarks').
+  // Parsed and checked once per JVM, on first use: the library is a constant, so every compile
+  // after the first in a JVM (the API's, the benchmarks') is spared its parse and check.
   private static final class Loaded {
     static final Stdlib LIB = loadStdlib();
   }

@@ -35,9 +35,10 @@ public final class OnlineAnalysis {
 
   /**
    * The standard library's verdicts, worked out ahead for the library text whose hash is
-   * {@link #STDLIB_FINGERPRINT}. The trials run interpreted in a fresh JVM, and skipping them for
-   * the library's normalizers takes 30-60 ms off a first compile of a kernel that uses one (softmax
-   * or retnorm, as most zoo kernels do).
+   * {@link #STDLIB_FINGERPRINT}. The trials run interpreted in a fresh JVM; skipping them took the
+   * median first compile of mha from 237 to 215 ms over 30
+   * paired runs of {@code ./tessera run} (docs/benchmarks/cpu.md). Most zoo kernels use softmax or
+   * retnorm.
    * OnlineAnalysisTest recomputes them and fails when they or the fingerprint are stale; a changed
    * library also simply stops matching, and its normalizers are analysed like a user's.
    */
